@@ -1,0 +1,33 @@
+export {
+  type ComposedEvents,
+  type ComposeOptions,
+  composeEvents,
+  type DispatchReport,
+  type RecipeInput,
+} from "./compose.ts";
+export type { HandlerResult } from "./dispatch.ts";
+export { RecipeError } from "./errors.ts";
+export {
+  type AuthAccount,
+  type AuthProfile,
+  type AuthSession,
+  type AuthToken,
+  type AuthUser,
+  type DefaultAuthUser,
+  EVENT_NAMES,
+  type EventMessages,
+  type EventName,
+  type Register,
+} from "./events.ts";
+export {
+  type Awaitable,
+  defineRecipe,
+  type Handler,
+  type HandlerContext,
+  type PlainEvents,
+  type Recipe,
+  type RecipeEvents,
+} from "./recipe.ts";
+export type { RetryOptions } from "./retry.ts";
+export { isRetryable } from "./retryable.ts";
+export { isSkip, type Skip, skip } from "./skip.ts";

@@ -1,0 +1,83 @@
+import { configError } from "./config-error.ts";
+import { isRetryable } from "./retryable.ts";
+
+/** How failed attempts are retried, with exponential backoff. */
+export interface RetryOptions {
+  /**
+   * Attempts after the first.
+   * @default 3
+   */
+  retries?: number;
+  /**
+   * The delay before the first retry, in ms.
+   * @default 100
+   */
+  minDelayMs?: number;
+  /**
+   * The longest delay between attempts, in ms.
+   * @default 5000
+   */
+  maxDelayMs?: number;
+  /**
+   * Each delay is the previous one times this.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * Randomise each delay between half and all of it, so that many failing dispatches do not retry in step.
+   * @default true
+   */
+  jitter?: boolean;
+  /**
+   * Whether to retry after this failure (the attempt that failed counts from 1).
+   * @default isRetryable
+   */
+  retryIf?: (error: unknown, attempt: number) => boolean;
+}
+
+/** A retry policy with every field filled in. */
+export type RetryPolicy = Required<RetryOptions>;
+
+/** Validates a `retry` option and fills in its defaults; `false` becomes `undefined`. */
+export function toRetryPolicy(
+  retry: boolean | RetryOptions | undefined,
+  where: string,
+): RetryPolicy | undefined {
+  if (retry === undefined || retry === false) return undefined;
+  if (retry !== true && (typeof retry !== "object" || retry === null)) {
+    configError(`${where} option "retry" must be a boolean or an object`);
+  }
+  const options = retry === true ? {} : retry;
+  const policy: RetryPolicy = {
+    retries: options.retries ?? 3,
+    minDelayMs: options.minDelayMs ?? 100,
+    maxDelayMs: options.maxDelayMs ?? 5000,
+    factor: options.factor ?? 2,
+    jitter: options.jitter ?? true,
+    retryIf: options.retryIf ?? isRetryable,
+  };
+  const { retries, minDelayMs, maxDelayMs, factor, retryIf } = policy;
+  // Negated so that NaN fails too; a delay must fit in a timer.
+  if (
+    !(
+      Number.isInteger(retries) &&
+      retries >= 0 &&
+      minDelayMs >= 0 &&
+      maxDelayMs < 2 ** 31 &&
+      factor >= 1
+    ) ||
+    typeof retryIf !== "function"
+  ) {
+    configError(
+      `${where} option "retry" needs whole retries ≥ 0, minDelayMs ≥ 0, maxDelayMs < 2^31, factor ≥ 1 and a retryIf function`,
+      true,
+    );
+  }
+  return policy;
+}
+
+/** The delay before the retry that follows failed attempt number `attempt` (counting from 1). */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  const delay = Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 1));
+  return policy.jitter ? delay / 2 + (Math.random() * delay) / 2 : delay;
+}
