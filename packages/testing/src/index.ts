@@ -1,1 +1,2 @@
 export * from "./http-emulator.ts";
+export * from "./slack.ts";
