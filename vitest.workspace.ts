@@ -1,10 +1,11 @@
 // The one root config: every package's tests run as projects of a single Vitest run.
 // Vitest 4 does not read a workspace file by itself; the root scripts pass `--config vitest.workspace.ts`.
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 // Workspace packages resolve to their `src/` through this export condition, so tests need no build.
 const conditions = ["@auth-recipes/source"];
+const packagesDir = new URL("./packages/", import.meta.url).pathname;
 
 function packageProject(name: string): TestProjectInlineConfiguration {
   return {
@@ -12,7 +13,7 @@ function packageProject(name: string): TestProjectInlineConfiguration {
     ssr: { resolve: { conditions } },
     test: {
       name,
-      root: `packages/${name}`,
+      root: `${packagesDir}${name}`,
       include: ["test/**/*.test.ts"],
       typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
       testTimeout: 20_000,
@@ -23,7 +24,9 @@ function packageProject(name: string): TestProjectInlineConfiguration {
 
 export default defineConfig({
   test: {
-    projects: readdirSync("packages").map(packageProject),
+    projects: readdirSync(packagesDir)
+      .filter((name) => existsSync(`${packagesDir}${name}/package.json`))
+      .map(packageProject),
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: ".ci/results/vitest.json" },
   },

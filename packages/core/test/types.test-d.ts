@@ -1,0 +1,87 @@
+import type { AuthConfig } from "@auth/core";
+import type { Account, EventCallbacks, NextAuthOptions, Profile, User } from "next-auth";
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  type AuthAccount,
+  type AuthSession,
+  type AuthToken,
+  type AuthUser,
+  composeEvents,
+  defineRecipe,
+  type HandlerContext,
+  type Recipe,
+  skip,
+} from "../src/index.ts";
+
+const recipe = defineRecipe({
+  name: "typed",
+  events: {
+    createUser: ({ user }, context) => {
+      expectTypeOf(user).toEqualTypeOf<AuthUser>();
+      expectTypeOf(user.email).toEqualTypeOf<string | null | undefined>();
+      expectTypeOf(context).toEqualTypeOf<HandlerContext<"createUser">>();
+      expectTypeOf(context.signal).toEqualTypeOf<AbortSignal>();
+      expectTypeOf(context.deadline).toEqualTypeOf<number>();
+      expectTypeOf(context.dispatchId).toEqualTypeOf<string>();
+      if (!user.email) return skip("no email address");
+    },
+    signIn: async ({ user, account, isNewUser, profile }) => {
+      expectTypeOf(user).toEqualTypeOf<AuthUser>();
+      expectTypeOf(account).toEqualTypeOf<AuthAccount | null | undefined>();
+      expectTypeOf(isNewUser).toEqualTypeOf<boolean | undefined>();
+      expectTypeOf(profile?.email).toEqualTypeOf<string | null | undefined>();
+    },
+    signOut: (message) => {
+      if ("token" in message) expectTypeOf(message.token).toEqualTypeOf<AuthToken | null>();
+      else expectTypeOf(message.session).toEqualTypeOf<AuthSession | null | undefined | void>();
+    },
+    linkAccount: ({ account }) => {
+      expectTypeOf(account.provider).toEqualTypeOf<string>();
+    },
+  },
+});
+
+describe("composeEvents types", () => {
+  const events = composeEvents([recipe, { signIn: () => {} }, false, undefined]);
+
+  it("fits next-auth v4's events option", () => {
+    expectTypeOf(events).toExtend<NonNullable<NextAuthOptions["events"]>>();
+    const options: NextAuthOptions = { providers: [], events };
+    expectTypeOf(options.events).not.toBeAny();
+  });
+
+  it("fits Auth.js v5's events option", () => {
+    expectTypeOf(events).toExtend<NonNullable<AuthConfig["events"]>>();
+    const config: AuthConfig = { providers: [], events };
+    expectTypeOf(config.events).not.toBeAny();
+  });
+
+  it("accepts a plain v4 events object typed with next-auth's own types", () => {
+    const plain: Partial<EventCallbacks> = {
+      signIn: async (message: {
+        user: User;
+        account: Account | null;
+        profile?: Profile;
+        isNewUser?: boolean;
+      }) => {
+        void message.user.id;
+      },
+    };
+    composeEvents([plain]);
+    const v5: AuthConfig["events"] = { createUser: async ({ user }) => void user.id };
+    composeEvents([v5]);
+  });
+
+  it("rejects an unknown event name and a non-function handler at compile time", () => {
+    // @ts-expect-error: createdUser is not an event
+    composeEvents([{ name: "x", events: { createdUser: () => {} } }]);
+    // @ts-expect-error: a handler must be a function
+    composeEvents([{ name: "x", events: { signIn: "yes" } }]);
+  });
+
+  it("types a recipe's options", () => {
+    expectTypeOf<Recipe["timeoutMs"]>().toEqualTypeOf<number | undefined>();
+    // @ts-expect-error: timeoutMs is a number
+    composeEvents([], { timeoutMs: "1000" });
+  });
+});
