@@ -1,2 +1,3 @@
 export * from "./http-emulator.ts";
 export * from "./slack.ts";
+export * from "./smtp.ts";
