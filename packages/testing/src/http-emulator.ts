@@ -28,7 +28,7 @@ export interface EmulatorResponse {
 /** Options for {@link Faults.fail}. */
 export interface FailOptions {
   /**
-   * How many of the next requests fail.
+   * How many of the next requests fail; `Infinity` for every one until {@link Emulator.reset}.
    * @default 1
    */
   times?: number;
@@ -37,7 +37,10 @@ export interface FailOptions {
    * @default 500 (SMTP: 451)
    */
   status?: number;
-  /** The body (JSON-encoded unless a string) or, for SMTP, the reply text. */
+  /**
+   * The body (JSON-encoded unless a string) or, for SMTP, the reply text.
+   * @default { error: { message: "injected failure" } }
+   */
   body?: unknown;
   /** Extra response headers, such as `Retry-After`. */
   headers?: Record<string, string>;
@@ -45,13 +48,26 @@ export interface FailOptions {
 
 /** Fault injection, shared by every emulator. */
 export interface Faults {
-  /** Fail the next `times` requests with `status`, before the service sees them. */
+  /**
+   * Fail the next `times` requests with `status`, before the service sees them: a failed request is
+   * recorded in `requests` but has no effect on the service's state.
+   */
   fail(options?: FailOptions): void;
-  /** Wait `ms` before every answer (0 turns it off). */
+  /**
+   * Hold every answer for `ms` (0 turns it off). The service handles the request at once and only its
+   * answer is late, so a client that gives up early has still had its effect: the "answer lost" case that
+   * idempotency keys exist for.
+   */
   delay(ms: number): void;
-  /** Accept every request from now on and never answer it, until {@link Faults.reset} or `up()`. */
+  /**
+   * Accept every request from now on and never answer it (the service never sees it), until
+   * {@link Emulator.reset} or `up()`.
+   */
   hang(): void;
-  /** Stop listening: connections are refused (the port stays reserved for {@link Faults.up}). */
+  /**
+   * Stop listening: connections are refused and open ones are cut. The port is released; `up()` listens on
+   * it again.
+   */
   down(): Promise<void>;
   /** Listen again on the same port, with faults cleared. */
   up(): Promise<void>;
@@ -64,7 +80,10 @@ export interface Emulator extends Faults {
   port: number;
   /** Every request received, in order, including failed and hung ones. */
   requests: RecordedRequest[];
-  /** Forget everything received and clear every fault. */
+  /**
+   * Forget everything received and clear every fault. Requests still hung are cut (their connections
+   * closed); answers still delayed are sent at once.
+   */
   reset(): void;
   /** Stop the server. Never hangs, whatever sockets are open or hung. */
   close(): Promise<void>;
@@ -86,24 +105,49 @@ export interface EmulatorOptions {
 
 /**
  * The shared machinery of the HTTP emulators: a real server on loopback that records every request
- * and applies the faults, then hands the request to the service's handler.
+ * and applies the faults, then hands the request to the service's handler. `onReset` clears the
+ * service's own state when {@link Emulator.reset} is called.
+ *
+ * @example
+ * ```ts
+ * const hooks = await startHttpEmulator({}, (request) =>
+ *   request.method === "POST" ? { status: 204 } : { status: 405 },
+ * );
+ * await fetch(`${hooks.url}/hook`, { method: "POST", body: "{}" });
+ * hooks.requests.length; // 1
+ * ```
  */
 export async function startHttpEmulator(
   options: EmulatorOptions,
   handle: (request: RecordedRequest) => EmulatorResponse | Promise<EmulatorResponse>,
-  onReset: () => void,
+  onReset: () => void = () => {},
 ): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  // Requests held by hang(), and answers waiting out delay(): reset() and close() end them.
+  const hung = new Set<ServerResponse>();
+  const delayed = new Set<() => void>();
   let failures: Required<Pick<FailOptions, "times" | "status">> & FailOptions = {
     times: 0,
     status: 500,
   };
   let delayMs = 0;
   let hanging = false;
+  let closed = false;
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const wait = (ms: number) =>
+    new Promise<void>((wake) => {
+      const done = () => {
+        clearTimeout(timer);
+        delayed.delete(done);
+        wake();
+      };
+      const timer = setTimeout(done, ms);
+      delayed.add(done);
+    });
+
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request: RecordedRequest = {
@@ -114,8 +158,14 @@ export async function startHttpEmulator(
       receivedAt: Date.now(),
     };
     requests.push(request);
-    if (hanging) return; // Held open until the socket is destroyed.
-    if (delayMs > 0) await new Promise((wake) => setTimeout(wake, delayMs));
+    if (hanging) {
+      // Held open until reset(), down() or close() destroys the connection.
+      hung.add(res);
+      res.on("close", () => hung.delete(res));
+      return;
+    }
+    // Read before handling, so that turning the delay off mid-request does not shorten this one.
+    const lateBy = delayMs;
     let response: EmulatorResponse;
     if (failures.times > 0) {
       failures.times--;
@@ -131,6 +181,7 @@ export async function startHttpEmulator(
         response = { status: 500, body: { error: { message: String(error) } } };
       }
     }
+    if (lateBy > 0) await wait(lateBy);
     if (res.destroyed) return;
     const body =
       typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? {});
@@ -139,6 +190,12 @@ export async function startHttpEmulator(
       ...response.headers,
     });
     res.end(body);
+  };
+
+  const server = createServer((req, res) => {
+    // A client that goes away mid-body, or a header value that Node refuses, must not become an
+    // unhandled rejection in the process that hosts the emulator (usually a test runner).
+    respond(req, res).catch(() => res.destroy());
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -160,8 +217,11 @@ export async function startHttpEmulator(
     new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+      for (const done of [...delayed]) done();
       if (!server.listening) return resolve();
       server.close(() => resolve());
+      // Connections the parser still tracks (accepted while we were destroying the others).
+      server.closeAllConnections();
     });
   const clearFaults = () => {
     failures = { times: 0, status: 500 };
@@ -175,9 +235,12 @@ export async function startHttpEmulator(
     port,
     requests,
     fail(fail = {}) {
-      failures = { ...fail, times: fail.times ?? 1, status: fail.status ?? 500 };
+      const times = fail.times ?? 1;
+      if (!(times >= 0)) throw new RangeError('[auth-recipes/testing] fail(): "times" must be ≥ 0');
+      failures = { ...fail, times, status: fail.status ?? 500 };
     },
     delay(ms) {
+      if (!(ms >= 0)) throw new RangeError("[auth-recipes/testing] delay(): ms must be ≥ 0");
       delayMs = ms;
     },
     hang() {
@@ -185,14 +248,20 @@ export async function startHttpEmulator(
     },
     down: stop,
     async up() {
+      if (closed) throw new Error("[auth-recipes/testing] up(): the emulator is closed");
       clearFaults();
       if (!server.listening) await listen(port);
     },
     reset() {
       requests.length = 0;
       clearFaults();
+      for (const res of [...hung]) res.destroy();
+      for (const done of [...delayed]) done();
       onReset();
     },
-    close: stop,
+    close() {
+      closed = true;
+      return stop();
+    },
   };
 }
