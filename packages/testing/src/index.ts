@@ -1,3 +1,4 @@
 export * from "./http-emulator.ts";
 export * from "./slack.ts";
 export * from "./smtp.ts";
+export * from "./segment.ts";
