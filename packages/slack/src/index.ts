@@ -1,0 +1,10 @@
+export { type DefaultSlackMessageOptions, defaultSlackMessage } from "./default-message.ts";
+export { escapeMrkdwn } from "./escape.ts";
+export {
+  SLACK_EVENTS,
+  type SlackEvent,
+  type SlackEventInput,
+  type SlackMessageContent,
+} from "./events.ts";
+export { type SlackFailure, SlackNotifyError } from "./slack-error.ts";
+export { type SlackNotifyOptions, slackNotify } from "./slack-notify.ts";

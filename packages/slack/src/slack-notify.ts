@@ -1,0 +1,156 @@
+import {
+  type Awaitable,
+  type HandlerContext,
+  isSkip,
+  type Recipe,
+  type RecipeEvents,
+  type Skip,
+  skip,
+} from "@auth-recipes/core";
+import type { WebClient } from "@slack/web-api";
+import { defaultSlackMessage, eventUser } from "./default-message.ts";
+import {
+  SLACK_EVENTS,
+  type SlackEvent,
+  type SlackEventInput,
+  type SlackMessageContent,
+} from "./events.ts";
+import { toSlackNotifyError } from "./slack-error.ts";
+
+/** Options for {@link slackNotify}; `E` is the events named in `on`. */
+export interface SlackNotifyOptions<E extends SlackEvent = SlackEvent> {
+  /**
+   * The `WebClient` from `@slack/web-api` to post with, its token holding the `chat:write` scope. Give
+   * it a bounded `retryConfig` and a `timeout`: its defaults retry for about 30 minutes and never time out.
+   */
+  client: WebClient;
+  /** The channel to post to: an id (`C0123456789`) or a name (`#signups`). */
+  channel: string;
+  /**
+   * The events to announce: any of `signIn`, `signOut`, `createUser`, `updateUser` and `linkAccount`.
+   * Not `session`, which fires on every session read.
+   * @default ["createUser"]
+   */
+  on?: readonly E[];
+  /**
+   * Builds the message instead of the default one. Escape user text that goes into mrkdwn with
+   * `escapeMrkdwn` (or put it in `plain_text` objects); return `skip(reason)` to post nothing.
+   * @default defaultSlackMessage
+   */
+  message?: (input: SlackEventInput<E>) => Awaitable<SlackMessageContent | Skip>;
+  /**
+   * Show the user's email address in the default message.
+   * @default true
+   */
+  includeEmail?: boolean;
+}
+
+const PREFIX = "[auth-recipes/slack]";
+
+function configError(message: string): never {
+  throw new TypeError(`${PREFIX} ${message}`);
+}
+
+/** A failure that no retry can mend: the `message` option returned something that is not a message. */
+function badMessage(): never {
+  const error = new TypeError(
+    `${PREFIX} option "message" must return { text, blocks? } with a non-empty text, or skip(reason)`,
+  ) as TypeError & { retryable: boolean };
+  error.retryable = false;
+  throw error;
+}
+
+/**
+ * A recipe that posts a message to a Slack channel when a user signs up (by default) or on the other
+ * events named in `on`, with `@slack/web-api`'s `WebClient`.
+ *
+ * The default message has a `text` fallback and Block Kit blocks with who, which provider and when; user
+ * text is escaped, so a user named `<!channel>` pings nobody. Slack's `ok: false` answers (such as
+ * `channel_not_found` or `invalid_auth`) fail without a retry; rate limits, 5xx answers and network errors
+ * are marked retryable. The token never appears in an error message.
+ *
+ * @example
+ * ```ts
+ * import { WebClient } from "@slack/web-api";
+ *
+ * const client = new WebClient(process.env.SLACK_BOT_TOKEN, {
+ *   retryConfig: { retries: 1, maxTimeout: 1000 },
+ *   timeout: 3000,
+ * });
+ * composeEvents([slackNotify({ client, channel: "#signups" })]);
+ * ```
+ */
+export function slackNotify<E extends SlackEvent = SlackEvent>(
+  options: SlackNotifyOptions<E>,
+): Recipe {
+  if (typeof options !== "object" || options === null) {
+    configError("slackNotify takes an options object: { client, channel }");
+  }
+  const { client, channel, message, includeEmail = true } = options;
+  // Only `undefined` means the default: `on: null` is a mistake worth reporting.
+  const on: readonly SlackEvent[] = options.on === undefined ? ["createUser"] : options.on;
+  if (client === undefined || client === null) {
+    configError('option "client" is required: a WebClient from @slack/web-api');
+  }
+  if (typeof (client as Partial<WebClient>).chat?.postMessage !== "function") {
+    configError('option "client" must be a WebClient from @slack/web-api');
+  }
+  if (channel === undefined || channel === null || channel === "") {
+    configError('option "channel" is required: a channel id or name such as "#signups"');
+  }
+  if (typeof channel !== "string" || !channel.trim()) {
+    configError('option "channel" must be a channel id or name such as "#signups"');
+  }
+  if (!Array.isArray(on) || on.length === 0) {
+    configError(`option "on" must list at least one of ${SLACK_EVENTS.join(", ")}`);
+  }
+  for (const event of on as unknown[]) {
+    if (event === "session") {
+      configError(
+        'option "on" cannot include "session": it fires on every session read, so it would post a message per page view',
+      );
+    }
+    if (!SLACK_EVENTS.includes(event as SlackEvent)) {
+      configError(
+        `option "on" has an unknown event ${JSON.stringify(event)}; the events are ${SLACK_EVENTS.join(", ")}`,
+      );
+    }
+  }
+  if (message !== undefined && typeof message !== "function") {
+    configError('option "message" must be a function');
+  }
+  if (typeof includeEmail !== "boolean") configError('option "includeEmail" must be a boolean');
+
+  const handler = async (eventMessage: unknown, context: HandlerContext): Promise<void | Skip> => {
+    const input = { event: context.event, message: eventMessage } as SlackEventInput;
+    let content: SlackMessageContent | Skip;
+    if (message) {
+      content = await message(input as SlackEventInput<E>);
+    } else {
+      // A sign-out without a session or token says nothing about who left.
+      if (!eventUser(input)) return skip(`no user in the ${input.event} message`);
+      content = defaultSlackMessage(input, { includeEmail });
+    }
+    if (isSkip(content)) return content;
+    if (typeof content?.text !== "string" || !content.text.trim()) badMessage();
+    if (content.blocks !== undefined && !Array.isArray(content.blocks)) badMessage();
+    try {
+      await client.chat.postMessage({
+        channel,
+        text: content.text,
+        ...(content.blocks ? { blocks: content.blocks } : {}),
+        // No previews: a URL in a user's name must not make Slack fetch it and show a card.
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    } catch (error) {
+      throw toSlackNotifyError(error, client.token);
+    }
+  };
+
+  const events: RecipeEvents = {};
+  for (const event of new Set(on)) {
+    (events as Record<string, typeof handler>)[event] = handler;
+  }
+  return { name: "slack", events };
+}

@@ -1,0 +1,52 @@
+import {
+  type ComposeOptions,
+  composeEvents,
+  type DispatchReport,
+  type EventName,
+  type Recipe,
+  type RecipeError,
+} from "@auth-recipes/core";
+import type { SlackEmulator } from "@auth-recipes/testing";
+import { LogLevel, WebClient, type WebClientOptions } from "@slack/web-api";
+
+/**
+ * A real WebClient pointed at the emulator. Bounded as the README advises: the client's default policy
+ * would retry for about 30 minutes, and without a timeout a hung request never ends.
+ */
+export function webClient(
+  slack: SlackEmulator,
+  options: WebClientOptions = {},
+  token: string = slack.token,
+): WebClient {
+  return new WebClient(token, {
+    ...slack.clientOptions,
+    retryConfig: { retries: 0 },
+    timeout: 2000,
+    logLevel: LogLevel.ERROR,
+    ...options,
+  });
+}
+
+/** Runs one event through composeEvents, as next-auth would, and collects what core reported. */
+export async function dispatch(
+  recipe: Recipe,
+  event: EventName,
+  message: unknown,
+  options: ComposeOptions = {},
+): Promise<{ errors: RecipeError[]; report: DispatchReport }> {
+  const errors: RecipeError[] = [];
+  let report: DispatchReport | undefined;
+  const events = composeEvents([recipe], {
+    ...options,
+    onError: (error) => {
+      errors.push(error);
+    },
+    onSettled: (settled) => {
+      report = settled;
+    },
+  });
+  const callback = events[event] as ((message: unknown) => Promise<void>) | undefined;
+  if (!callback) throw new Error(`the recipe does not handle ${event}`);
+  await callback(message);
+  return { errors, report: report! };
+}
