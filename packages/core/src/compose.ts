@@ -1,5 +1,5 @@
 import { configError } from "./config-error.ts";
-import { contain, type HandlerResult, type Route, runRoute } from "./dispatch.ts";
+import { contain, DispatchId, type HandlerResult, type Route, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
 import type { PlainEvents, Recipe } from "./recipe.ts";
@@ -146,6 +146,8 @@ export function composeEvents(
     }
   });
 
+  // Durations are only reported to onSettled: without it, reading the clock is wasted on the hot path.
+  const clock = onSettled ? () => performance.now() : () => 0;
   const composed: Record<string, (message: unknown) => Promise<void>> = {};
   // Keys in next-auth's order, and only for handled events: next-auth v4 logs an error for a key whose
   // value is undefined, and an absent `session` key keeps the hot path free.
@@ -153,14 +155,14 @@ export function composeEvents(
     const list = routes.get(event)!;
     if (!list.length) continue;
     composed[event] = (message) => {
-      const dispatchId = crypto.randomUUID();
-      const started = performance.now();
+      const dispatch = new DispatchId();
+      const started = clock();
       const settling = Promise.all(
-        list.map((route) => runRoute(route, message, dispatchId, onError)),
+        list.map((route) => runRoute(route, message, dispatch, onError, clock)),
       ).then((results) => {
         if (onSettled) {
-          const durationMs = performance.now() - started;
-          contain(() => onSettled({ event, dispatchId, durationMs, results }));
+          const durationMs = clock() - started;
+          contain(() => onSettled({ event, dispatchId: dispatch.value, durationMs, results }));
         }
       });
       if (waitUntil) {

@@ -29,6 +29,52 @@ export interface HandlerResult {
   reason?: string;
 }
 
+/** A dispatch's id, drawn on first use: most dispatches never need one (no onSettled, no idempotency). */
+export class DispatchId {
+  private id: string | undefined;
+  get value(): string {
+    this.id ??= crypto.randomUUID();
+    return this.id;
+  }
+}
+
+/**
+ * A handler's context. A class, not an object literal, because its lazy getters are then shared on the
+ * prototype: a literal with accessors is several times slower to make, on the hot path.
+ */
+class AttemptContext implements HandlerContext {
+  private controller: AbortController | undefined;
+  private timeout: Error | undefined;
+
+  constructor(
+    readonly event: EventName,
+    readonly recipe: string,
+    readonly attempt: number,
+    readonly deadline: number,
+    private readonly dispatch: DispatchId,
+  ) {}
+
+  get dispatchId(): string {
+    return this.dispatch.value;
+  }
+
+  // Made on first use: most handlers never read it.
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.timeout) this.controller.abort(this.timeout);
+    return this.controller.signal;
+  }
+
+  /** Marks the attempt timed out, aborts its signal, and returns the timeout error. */
+  timeOut(ms: number): Error {
+    this.timeout = timeoutError(ms);
+    this.controller?.abort(this.timeout);
+    return this.timeout;
+  }
+}
+
+const resolved = Promise.resolve();
+
 // setTimeout cannot wait longer than this; a longer timeout is as good as none.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -40,46 +86,40 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export async function runRoute(
   route: Route,
   message: unknown,
-  dispatchId: string,
+  dispatch: DispatchId,
   onError: (error: RecipeError) => unknown,
+  clock: () => number,
 ): Promise<HandlerResult> {
   const { recipe, event, retry, timeoutMs } = route;
-  const started = performance.now();
+  const started = clock();
   let attempts = 0;
   // [failed, value or error, timed out]
   let outcome: [boolean, unknown, boolean?];
   for (;;) {
-    let controller: AbortController | undefined;
-    let timeout: Error | undefined;
+    const context = new AttemptContext(event, recipe, ++attempts, Date.now() + timeoutMs, dispatch);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const context: HandlerContext = {
-      event,
-      recipe,
-      attempt: ++attempts,
-      deadline: Date.now() + timeoutMs,
-      dispatchId,
-      // Made on first use: most handlers never read it, and the session event is on the hot path.
-      get signal() {
-        controller ??= new AbortController();
-        if (timeout) controller.abort(timeout);
-        return controller.signal;
-      },
-    };
+    let settled = false;
     outcome = await new Promise((resolve) => {
-      if (timeoutMs <= MAX_TIMER_MS) {
-        timer = setTimeout(() => {
-          timeout = timeoutError(timeoutMs);
-          controller?.abort(timeout);
-          resolve([true, timeout, true]);
-        }, timeoutMs);
-      }
+      const settle = (result: [boolean, unknown, boolean?]) => {
+        settled = true;
+        resolve(result);
+      };
       try {
         Promise.resolve(route.handler(message, context)).then(
-          (value) => resolve([false, value]),
-          (error: unknown) => resolve([true, error]),
+          (value) => settle([false, value]),
+          (error: unknown) => settle([true, error]),
         );
       } catch (error) {
-        resolve([true, error]);
+        settle([true, error]);
+      }
+      // The timer is set a microtask later, and only if the handler has not settled by then: handlers
+      // that finish at once (most session handlers) cost no timer at all.
+      if (!settled && timeoutMs <= MAX_TIMER_MS) {
+        // Not queueMicrotask: in Node it makes an AsyncResource each call.
+        resolved.then(() => {
+          if (!settled)
+            timer = setTimeout(() => settle([true, context.timeOut(timeoutMs), true]), timeoutMs);
+        });
       }
     });
     clearTimeout(timer);
@@ -100,7 +140,7 @@ export async function runRoute(
     recipe,
     status: "fulfilled",
     attempts,
-    durationMs: performance.now() - started,
+    durationMs: clock() - started,
   };
   if (isSkip(value)) {
     result.status = "skipped";
