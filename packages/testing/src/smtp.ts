@@ -24,7 +24,7 @@ export interface SmtpFailOptions extends FailOptions {
    */
   status?: number;
   /**
-   * The reply text.
+   * The reply text (JSON-encoded unless a string).
    * @default "Injected failure"
    */
   body?: unknown;
@@ -152,10 +152,13 @@ export interface SmtpEmulator extends Emulator {
   /**
    * Wait `ms` before answering the end of each `DATA` (0 turns it off). The message is accepted and
    * recorded first, as a real server commits it before it answers: a client that gives up meanwhile
-   * has still delivered it.
+   * has still delivered it. `reset()` sends the answers still waiting at once.
    */
   delay(ms: number): void;
-  /** Accept connections and stop answering from the point `at` on, until `reset()` or `up()`. */
+  /**
+   * Accept connections and stop answering from the point `at` on, until `reset()` or `up()`. `reset()`,
+   * `down()` and `close()` cut the connections left hanging.
+   */
   hang(options?: SmtpHangOptions): void;
 }
 
@@ -237,13 +240,23 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const requests: SmtpRequest[] = [];
   const messages: ReceivedMail[] = [];
   const sockets = new Set<Socket>();
+  // By the client's port, to find a session's socket: smtp-server does not expose it.
+  const socketsByPort = new Map<number, Socket>();
   const transactions = new Map<string, Transaction>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  // Connections left unanswered by hang(), and answers waiting out delay(): reset() and close() end them.
+  const hung = new Set<Socket>();
+  const delayed = new Set<() => void>();
+  let closed = false;
   let failure: Failure | undefined;
   let delayMs = 0;
   let hangFrom: number | undefined;
 
-  const hangs = (stage: SmtpStage) => hangFrom !== undefined && STAGES.indexOf(stage) >= hangFrom;
+  const hangs = (stage: SmtpStage, session: SMTPServerSession) => {
+    if (hangFrom === undefined || STAGES.indexOf(stage) < hangFrom) return false;
+    const socket = socketsByPort.get(session.remotePort);
+    if (socket) hung.add(socket);
+    return true;
+  };
   const takeFailure = (stage: SmtpStage): Error | undefined => {
     if (!failure || failure.at !== stage || !(failure.times > 0)) return undefined;
     failure.times--;
@@ -275,13 +288,15 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     };
     return error;
   };
-  const sleep = (ms: number) =>
+  const wait = (ms: number) =>
     new Promise<void>((wake) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
+      const done = () => {
+        clearTimeout(timer);
+        delayed.delete(done);
         wake();
-      }, ms);
-      timers.add(timer);
+      };
+      const timer = setTimeout(done, ms);
+      delayed.add(done);
     });
 
   const server = new SMTPServer({
@@ -295,7 +310,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     closeTimeout: 100,
 
     onConnect(session, callback) {
-      if (hangs("CONNECT")) {
+      if (hangs("CONNECT", session)) {
         record(session, "CONNECT");
         return; // Never greeted: the client waits for its greeting timeout or its signal.
       }
@@ -319,7 +334,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       const request = record(session, "MAIL");
       request.envelope.from = address.address;
       transactions.set(session.id, { record: request });
-      if (hangs("MAIL")) return;
+      if (hangs("MAIL", session)) return;
       const error = takeFailure("MAIL");
       callback(error && answer(request, error));
     },
@@ -329,7 +344,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       const request = transaction?.record ?? record(session, "RCPT");
       request.method = "RCPT";
       request.envelope.to.push(address.address);
-      if (hangs("RCPT")) return;
+      if (hangs("RCPT", session)) return;
       if (transaction?.rcptFailure) return callback(transaction.rcptFailure);
       const error = takeFailure("RCPT");
       if (error && transaction) transaction.rcptFailure = error;
@@ -340,8 +355,10 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       const request = transactions.get(session.id)?.record ?? record(session, "DATA");
       transactions.delete(session.id);
       request.method = "DATA";
-      const hung = hangs("DATA");
-      const error = hung ? undefined : takeFailure("DATA");
+      const hanging = hangs("DATA", session);
+      const error = hanging ? undefined : takeFailure("DATA");
+      // Read now, so that turning the delay off mid-message does not shorten this one.
+      const lateBy = delayMs;
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", async () => {
@@ -354,7 +371,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         } catch {
           // An unparsable message is still recorded, raw; the client gets a failure below.
         }
-        if (hung) return;
+        if (hanging) return;
         if (!error && parsed) {
           messages.push({
             envelope: { from: request.envelope.from, to: [...request.envelope.to] },
@@ -371,7 +388,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
             receivedAt: request.receivedAt,
           });
         }
-        if (delayMs > 0) await sleep(delayMs);
+        if (lateBy > 0) await wait(lateBy);
         const failed =
           error ?? (parsed ? undefined : smtpError(554, "Message could not be parsed"));
         if (failed) return callback(answer(request, failed));
@@ -388,7 +405,13 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   server.on("error", () => {});
   server.server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    const port = socket.remotePort;
+    if (port !== undefined) socketsByPort.set(port, socket);
+    socket.on("close", () => {
+      sockets.delete(socket);
+      hung.delete(socket);
+      if (port !== undefined && socketsByPort.get(port) === socket) socketsByPort.delete(port);
+    });
   });
 
   const listen = (port: number) =>
@@ -400,13 +423,12 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         resolve(typeof address === "object" && address ? address.port : port);
       });
     });
-  const destroySockets = () => {
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-  };
   const stopListening = () =>
     new Promise<void>((resolve) => {
-      destroySockets();
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      hung.clear();
+      for (const done of [...delayed]) done();
       if (!server.server.listening) return resolve();
       server.server.close(() => resolve());
     });
@@ -432,21 +454,47 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     requests,
     messages,
     fail(options = {}) {
+      const times = options.times ?? 1;
+      const status = options.status ?? 451;
+      const at = options.at ?? "DATA";
+      if (!(times >= 0)) throw new RangeError('[auth-recipes/testing] fail(): "times" must be ≥ 0');
+      if (!(Number.isInteger(status) && status >= 200 && status <= 599)) {
+        throw new RangeError('[auth-recipes/testing] fail(): "status" must be an SMTP reply code');
+      }
+      if (!STAGES.includes(at)) {
+        throw new RangeError(
+          `[auth-recipes/testing] fail(): "at" must be one of ${STAGES.join(", ")}`,
+        );
+      }
+      const { body } = options;
       failure = {
-        times: options.times ?? 1,
-        status: options.status ?? 451,
-        message: options.body === undefined ? "Injected failure" : String(options.body),
-        at: options.at ?? "DATA",
+        times,
+        status,
+        message:
+          body === undefined
+            ? "Injected failure"
+            : typeof body === "string"
+              ? body
+              : JSON.stringify(body),
+        at,
       };
     },
     delay(ms) {
+      if (!(ms >= 0)) throw new RangeError("[auth-recipes/testing] delay(): ms must be ≥ 0");
       delayMs = ms;
     },
     hang(options = {}) {
-      hangFrom = STAGES.indexOf(options.at ?? "CONNECT");
+      const at = options.at ?? "CONNECT";
+      if (!STAGES.includes(at)) {
+        throw new RangeError(
+          `[auth-recipes/testing] hang(): "at" must be one of ${STAGES.join(", ")}`,
+        );
+      }
+      hangFrom = STAGES.indexOf(at);
     },
     down: stopListening,
     async up() {
+      if (closed) throw new Error("[auth-recipes/testing] up(): the emulator is closed");
       clearFaults();
       if (!server.server.listening) await listen(port);
     },
@@ -454,11 +502,13 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       requests.length = 0;
       messages.length = 0;
       clearFaults();
+      for (const socket of [...hung]) socket.destroy();
+      hung.clear();
+      for (const done of [...delayed]) done();
     },
     async close() {
+      closed = true;
       clearFaults();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
       await stopListening();
       // Lets smtp-server clear its own close timer; no connection is left for it to wait for.
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -139,6 +139,16 @@ describe("startSmtpServer", () => {
       expect(smtp.messages).toHaveLength(0);
     });
 
+    it("fails every message with times: Infinity, an object body sent as JSON", async () => {
+      smtp.fail({ times: Number.POSITIVE_INFINITY, status: 500, body: { error: "nope" } });
+      for (let i = 0; i < 3; i++) {
+        const error = await sendError(transport().sendMail(mail));
+        expect(error.responseCode).toBe(500);
+        expect(error.message).toContain('{"error":"nope"}');
+      }
+      expect(smtp.messages).toHaveLength(0);
+    });
+
     it("fails instead of the greeting", async () => {
       smtp.fail({ at: "CONNECT", status: 421, body: "Too busy" });
       const error = await sendError(transport().sendMail(mail));
@@ -152,6 +162,14 @@ describe("startSmtpServer", () => {
     });
   });
 
+  it("refuses nonsense faults", () => {
+    expect(() => smtp.fail({ times: -1 })).toThrow(RangeError);
+    expect(() => smtp.fail({ status: 99 })).toThrow(RangeError);
+    expect(() => smtp.fail({ at: "QUIT" as never })).toThrow(RangeError);
+    expect(() => smtp.hang({ at: "HELO" as never })).toThrow(RangeError);
+    expect(() => smtp.delay(-1)).toThrow(RangeError);
+  });
+
   describe("delay()", () => {
     it("waits before answering DATA", async () => {
       smtp.delay(300);
@@ -159,6 +177,14 @@ describe("startSmtpServer", () => {
       await transport().sendMail(mail);
       expect(performance.now() - started).toBeGreaterThanOrEqual(290);
       expect(smtp.messages).toHaveLength(1);
+    });
+
+    it("answers at once on reset()", async () => {
+      smtp.delay(60_000);
+      const pending = transport().sendMail(mail);
+      await expect.poll(() => smtp.messages.length).toBe(1);
+      smtp.reset();
+      expect((await pending).response).toMatch(/^250 /);
     });
 
     it("has accepted the message before the answer a client gave up on", async () => {
@@ -227,9 +253,21 @@ describe("startSmtpServer", () => {
       expect(smtp.requests[0]?.headers.subject).toBe("Welcome, Alice");
     });
 
-    it("stops at reset()", async () => {
+    it("stops at reset(), which cuts the connections left hanging", async () => {
       smtp.hang();
+      const pending = sendError(transport().sendMail(mail));
+      await expect.poll(() => smtp.requests.length).toBe(1);
+      const started = performance.now();
       smtp.reset();
+      expect((await pending).code).toMatch(/ECONNECTION|ESOCKET/);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      await transport().sendMail(mail);
+      expect(smtp.messages).toHaveLength(1);
+    });
+
+    it("stops at up()", async () => {
+      smtp.hang({ at: "MAIL" });
+      await smtp.up();
       await transport().sendMail(mail);
       expect(smtp.messages).toHaveLength(1);
     });
@@ -354,5 +392,6 @@ describe("close()", () => {
     const other = await startSmtpServer();
     await other.down();
     await other.close();
+    await expect(other.up()).rejects.toThrow(/closed/);
   });
 });
