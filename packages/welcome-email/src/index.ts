@@ -1,0 +1,11 @@
+export type { WelcomeEmailContent, WelcomeEmailRenderInput } from "./content.ts";
+export { WelcomeEmailError } from "./errors.ts";
+export { escapeHtml } from "./escape.ts";
+export type {
+  MailTransporter,
+  SmtpAuth,
+  SmtpTransportOptions,
+  WelcomeEmailTransport,
+  WelcomeMail,
+} from "./transport.ts";
+export { type WelcomeEmailOptions, welcomeEmail } from "./welcome-email.ts";

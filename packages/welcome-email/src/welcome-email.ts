@@ -1,0 +1,246 @@
+import {
+  type AuthUser,
+  type Awaitable,
+  type DefaultAuthUser,
+  type HandlerContext,
+  type Recipe,
+  type RecipeEvents,
+  type RetryOptions,
+  type Skip,
+  skip,
+} from "@auth-recipes/core";
+import { addressProblem } from "./address.ts";
+import {
+  defaultContent,
+  defaultSubject,
+  type WelcomeEmailContent,
+  type WelcomeEmailRenderInput,
+} from "./content.ts";
+import { sendError } from "./errors.ts";
+import {
+  sendWithSignal,
+  toTransporter,
+  type WelcomeEmailTransport,
+  type WelcomeMail,
+} from "./transport.ts";
+
+/** Options for {@link welcomeEmail}. */
+export interface WelcomeEmailOptions {
+  /**
+   * How to send: a nodemailer transporter (`createTransport(...)`, nodemailer 7 or later), an SMTP URL
+   * such as next-auth's `EMAIL_SERVER` (`smtp://user:pass@smtp.example.com:587`), or SMTP transport
+   * options. From a URL or options the recipe creates one transporter, once, with the `nodemailer` your
+   * app has installed.
+   */
+  transport: WelcomeEmailTransport;
+  /** The sender: `"Acme <hello@acme.com>"`, `"hello@acme.com"` or `{ name, address }`. */
+  from: string | { name: string; address: string };
+  /**
+   * Your app's name, used by the default subject and content.
+   * @default undefined (the default content then says "Welcome!")
+   */
+  appName?: string;
+  /**
+   * Where replies go, when not to `from`.
+   * @default undefined
+   */
+  replyTo?: string;
+  /**
+   * Extra headers on every welcome email, such as `{ "X-Entity-Ref-ID": "welcome" }`.
+   * @default undefined
+   */
+  headers?: Record<string, string>;
+  /**
+   * The subject, or a function of the user that returns it. A `subject` returned by `render` wins.
+   * @default `Welcome to ${appName}`, or "Welcome!" without an appName
+   */
+  subject?: string | ((user: AuthUser) => string);
+  /**
+   * Your own content: return `{ text, html?, subject? }`. A React Email template fits here
+   * (`html: await render(<Welcome user={user} />)`). Escape user-supplied values in hand-built HTML
+   * (see `escapeHtml`).
+   * @default a short text part and a matching HTML part that greets the user by name
+   */
+  render?: (input: WelcomeEmailRenderInput) => Awaitable<WelcomeEmailContent>;
+  /**
+   * The event that sends the email. `"createUser"` fires once per new user with a database adapter.
+   * `"signIn"` sends only when next-auth reports `isNewUser: true`, for setups where createUser never
+   * fires.
+   * @default "createUser"
+   */
+  on?: "createUser" | "signIn";
+  /**
+   * A guard, called before anything is sent: return false to skip this user. next-auth fires createUser
+   * (and reports `isNewUser`) for an existing user under `allowDangerousEmailAccountLinking`; a guard that
+   * atomically marks the user as welcomed keeps them from a second welcome.
+   * @default undefined (every new user is sent the email)
+   */
+  shouldSend?: (user: AuthUser) => Awaitable<boolean>;
+  /**
+   * Bounds each attempt, in ms; overrides `composeEvents`' `timeoutMs`.
+   * @default composeEvents' timeoutMs (10000)
+   */
+  timeoutMs?: number;
+  /**
+   * Retry failed attempts; overrides `composeEvents`' `retry`. 4xx replies and connection failures are
+   * retried, 5xx replies never.
+   * @default composeEvents' retry (off)
+   */
+  retry?: boolean | RetryOptions;
+}
+
+const PACKAGE = "[auth-recipes/welcome-email]";
+// RFC 7230's token: what a header name may be.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const LINE_BREAK = /[\r\n]/;
+const CONTROL = /[\p{Cc}]+/gu;
+
+function configError(message: string): never {
+  throw new TypeError(`${PACKAGE} ${message}`);
+}
+
+function checkText(value: unknown, name: string, required: boolean): void {
+  if (value === undefined && !required) return;
+  if (typeof value !== "string" || !value.trim()) {
+    configError(
+      required && (value === undefined || value === null || value === "")
+        ? `option "${name}" is required`
+        : `option "${name}" must be a non-empty string`,
+    );
+  }
+  if (LINE_BREAK.test(value)) configError(`option "${name}" must not contain line breaks`);
+}
+
+function checkOptions(options: WelcomeEmailOptions): void {
+  if (typeof options !== "object" || options === null) configError("takes an options object");
+  if (options.transport === undefined || options.transport === null || options.transport === "") {
+    configError('option "transport" is required');
+  }
+  const { from } = options;
+  if (typeof from === "object" && from !== null) {
+    checkText(from.address, "from.address", true);
+    if (from.name !== undefined) checkText(from.name, "from.name", false);
+  } else {
+    checkText(from, "from", true);
+  }
+  checkText(options.appName, "appName", false);
+  checkText(options.replyTo, "replyTo", false);
+  if (typeof options.subject !== "function") checkText(options.subject, "subject", false);
+  for (const key of ["render", "shouldSend"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "function") {
+      configError(`option "${key}" must be a function`);
+    }
+  }
+  if (options.on !== undefined && options.on !== "createUser" && options.on !== "signIn") {
+    configError('option "on" must be "createUser" or "signIn"');
+  }
+  if (options.headers !== undefined) {
+    if (typeof options.headers !== "object" || options.headers === null) {
+      configError('option "headers" must be an object of strings');
+    }
+    for (const [name, value] of Object.entries(options.headers)) {
+      if (!HEADER_NAME.test(name) || typeof value !== "string" || LINE_BREAK.test(value)) {
+        configError('option "headers" must map header names to one-line strings');
+      }
+    }
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(CONTROL, " ").replace(/\s+/g, " ").trim();
+}
+
+function domainOf(from: WelcomeEmailOptions["from"]): string | undefined {
+  const address = typeof from === "string" ? from : from.address;
+  return /@([^\s<>@]+?)>?\s*$/.exec(address)?.[1];
+}
+
+function contentError(): never {
+  throw Object.assign(
+    new TypeError(
+      `${PACKAGE} render must return { text: string, html?: string, subject?: string }`,
+    ),
+    { retryable: false },
+  );
+}
+
+/**
+ * A welcome email for every new user, sent with nodemailer: a short text part and an HTML part, or your
+ * own content through `render`.
+ *
+ * Before sending it checks the user's address: exactly one plain address, no whitespace, no line break,
+ * none of `,;:<>"`. A user without one, or with anything else, is skipped (`skip(reason)`), never sent
+ * to. The handler passes its signal to `sendMail`, so a timeout aborts the SMTP exchange (nodemailer
+ * 10.5+). Failures throw a {@link WelcomeEmailError}: 4xx replies and connection failures are marked
+ * retryable, 5xx replies not; its message names neither the address nor the SMTP password.
+ *
+ * @example
+ * ```ts
+ * events: composeEvents([
+ *   welcomeEmail({ transport: process.env.EMAIL_SERVER!, from: "Acme <hello@acme.com>", appName: "Acme" }),
+ * ]),
+ * ```
+ */
+export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
+  checkOptions(options);
+  const { transporter, secrets } = toTransporter(options.transport, configError);
+  const { from, appName, replyTo, headers, subject, render, shouldSend } = options;
+  const messageDomain = domainOf(from);
+
+  async function send(user: AuthUser, context: HandlerContext): Promise<void | Skip> {
+    const email = (user as DefaultAuthUser | null | undefined)?.email;
+    const problem = addressProblem(email);
+    if (problem) return skip(problem);
+    if (shouldSend && !(await shouldSend(user))) return skip("shouldSend returned false");
+
+    const content = render ? await render({ user, appName }) : defaultContent({ user, appName });
+    if (
+      typeof content !== "object" ||
+      content === null ||
+      typeof content.text !== "string" ||
+      (content.html !== undefined && typeof content.html !== "string") ||
+      (content.subject !== undefined && typeof content.subject !== "string")
+    ) {
+      contentError();
+    }
+    const title =
+      content.subject ??
+      (typeof subject === "function" ? subject(user) : subject) ??
+      defaultSubject(appName);
+
+    const mail: WelcomeMail = {
+      from,
+      to: email as string,
+      // A subject built from a user's name must not break the header it lands in.
+      subject: oneLine(String(title)),
+      text: content.text,
+    };
+    if (content.html !== undefined) mail.html = content.html;
+    if (replyTo) mail.replyTo = replyTo;
+    if (headers) mail.headers = { ...headers };
+    // The same Message-ID on every attempt of one dispatch: when a retry follows an answer that was lost,
+    // receivers that deduplicate by Message-ID show the welcome once.
+    if (messageDomain) mail.messageId = `<welcome.${context.dispatchId}@${messageDomain}>`;
+
+    try {
+      await sendWithSignal(transporter, mail, context.signal);
+    } catch (error) {
+      // Aborted: the reason (core's TimeoutError) says why better than nodemailer's EABORT does.
+      if (context.signal.aborted) throw context.signal.reason;
+      throw sendError(error, secrets);
+    }
+  }
+
+  const events: RecipeEvents =
+    options.on === "signIn"
+      ? {
+          signIn: ({ user, isNewUser }, context) =>
+            isNewUser === true ? send(user, context) : skip("not a new user"),
+        }
+      : { createUser: ({ user }, context) => send(user, context) };
+
+  const recipe: Recipe = { name: "welcome-email", events };
+  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
+  if (options.retry !== undefined) recipe.retry = options.retry;
+  return recipe;
+}
