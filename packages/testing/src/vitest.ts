@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { conformanceChecks, type RecipeTestConfig } from "./conformance.ts";
+import type { Emulator } from "./http-emulator.ts";
+
+/**
+ * Registers the recipe conformance suite with Vitest: call it at the top level of a recipe's test file.
+ * It starts the emulator once (`beforeAll`), closes it after (`afterAll`), and runs each check of
+ * {@link conformanceChecks} as its own test, the emulator reset before each.
+ *
+ * @example
+ * ```ts
+ * import { startSlackApi, type SlackEmulator } from "@auth-recipes/testing";
+ * import { testRecipe } from "@auth-recipes/testing/vitest";
+ *
+ * testRecipe<SlackEmulator, SlackNotifyOptions>({
+ *   name: "slack",
+ *   start: () => startSlackApi(),
+ *   factory: slackNotify,
+ *   options: (slack) => ({
+ *     client: new WebClient(slack.token, { ...slack.clientOptions, retryConfig: { retries: 0 } }),
+ *     channel: "#signups",
+ *   }),
+ *   required: ["client", "channel"],
+ *   delivered: (slack, { user }) => expect(slack.channel("#signups")[0]?.text).toContain(user.name),
+ *   secrets: (slack) => [slack.token],
+ * });
+ * ```
+ */
+export function testRecipe<E extends Emulator, O extends object>(
+  config: RecipeTestConfig<E, O>,
+): void {
+  const checks = conformanceChecks(config);
+  // Room for the slowest check (the idempotency check waits out a delayed answer), on a busy machine.
+  const testTimeoutMs = 30_000 + 10 * (config.timeoutMs ?? 1000);
+  describe(`${config.name}: recipe conformance`, () => {
+    let emulator: E | undefined;
+    beforeAll(async () => {
+      emulator = await config.start();
+    }, testTimeoutMs);
+    afterAll(async () => {
+      await emulator?.close();
+    }, testTimeoutMs);
+    for (const check of checks) {
+      it(
+        check.title,
+        async () => {
+          if (!emulator) throw new Error("[auth-recipes/testing] the emulator did not start");
+          await check.run(emulator);
+        },
+        testTimeoutMs,
+      );
+    }
+  });
+}
+
+export type {
+  ConformanceCheck,
+  Delivery,
+  RecipeTestConfig,
+  UpstreamFault,
+} from "./conformance.ts";

@@ -1,0 +1,238 @@
+// Each check, run directly against one deliberately broken recipe, must reject: a check that cannot fail
+// proves nothing. The reference recipe passing every check is in reference.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ConformanceError,
+  checkDelivery,
+  checkHostileInput,
+  checkIdempotentRetry,
+  checkNoSecretsInErrors,
+  checkRecipeShape,
+  checkRequiredOptions,
+  checkUpstreamFailure,
+  conformanceChecks,
+} from "../src/conformance.ts";
+import { startWebhookEmulator, type WebhookEmulator } from "./support/webhook.ts";
+import { webhookConfig } from "./support/webhook-config.ts";
+
+let hooks: WebhookEmulator;
+beforeAll(async () => {
+  hooks = await startWebhookEmulator();
+});
+afterAll(() => hooks.close());
+
+describe("checkRecipeShape", () => {
+  it("passes the reference recipe", async () => {
+    await checkRecipeShape(webhookConfig(), hooks);
+  });
+
+  it("fails a recipe with the wrong name", async () => {
+    await expect(checkRecipeShape(webhookConfig({ name: "web-hook" }), hooks)).rejects.toThrow(
+      /named "web-hook", expected "webhook"/,
+    );
+  });
+
+  it("fails a recipe with an unknown event", async () => {
+    await expect(checkRecipeShape(webhookConfig({ unknownEvent: true }), hooks)).rejects.toThrow(
+      /unknown event\(s\) "createdUser"/,
+    );
+  });
+
+  it("fails a recipe whose handler is not a function", async () => {
+    await expect(
+      checkRecipeShape(webhookConfig({ handlerNotAFunction: true }), hooks),
+    ).rejects.toThrow(/signIn handler is string/);
+  });
+
+  it("fails a factory that throws with valid options, or handles no event", async () => {
+    const broken = webhookConfig({}, { options: (h) => ({ url: "", token: h.token }) });
+    await expect(checkRecipeShape(broken, hooks)).rejects.toThrow(
+      /factory threw with the valid options: TypeError/,
+    );
+    const idle = webhookConfig(
+      {},
+      { options: (h) => ({ url: h.hookUrl, token: h.token, events: [] }) },
+    );
+    await expect(checkRecipeShape(idle, hooks)).rejects.toThrow(/handles no event/);
+  });
+});
+
+describe("checkRequiredOptions", () => {
+  it("passes the reference recipe", async () => {
+    await checkRequiredOptions(webhookConfig(), hooks);
+  });
+
+  it("fails a factory that accepts a missing option", async () => {
+    await expect(
+      checkRequiredOptions(webhookConfig({ noValidation: true }), hooks),
+    ).rejects.toThrow('without option "url" the factory did not throw');
+  });
+
+  it("fails a factory that throws something other than a TypeError", async () => {
+    await expect(
+      checkRequiredOptions(webhookConfig({ plainErrorForMissingOption: true }), hooks),
+    ).rejects.toThrow(/not a TypeError/);
+  });
+
+  it("fails a TypeError that does not name the option", async () => {
+    await expect(
+      checkRequiredOptions(webhookConfig({ unnamedMissingOption: true }), hooks),
+    ).rejects.toThrow(/does not name it/);
+  });
+});
+
+describe("checkDelivery", () => {
+  it("passes the reference recipe, and sees what the emulator received", async () => {
+    await checkDelivery(webhookConfig(), hooks);
+    // The emulator was reset before each event: the last one's delivery is all that is left.
+    // Events run in next-auth's order (signIn before createUser).
+    expect(hooks.deliveries.map((delivery) => delivery.body.event)).toEqual(["createUser"]);
+  });
+
+  it("fails a recipe that never delivers", async () => {
+    const started = performance.now();
+    await expect(checkDelivery(webhookConfig({ neverDelivers: true }), hooks)).rejects.toThrow(
+      /signIn was not delivered to the emulator: Error: 0 deliveries of signIn/,
+    );
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it("fails a recipe whose handler fails on the default message", async () => {
+    const config = webhookConfig(
+      {},
+      { options: (h) => ({ url: `${h.url}/nowhere`, token: h.token }) },
+    );
+    await expect(checkDelivery(config, hooks)).rejects.toThrow(
+      /signIn failed: WebhookError: the endpoint answered 404/,
+    );
+  });
+});
+
+describe("checkUpstreamFailure", () => {
+  it.each(["error", "hang", "down"] as const)("passes the reference recipe (%s)", async (fault) => {
+    await checkUpstreamFailure(webhookConfig(), hooks, fault);
+  });
+
+  it("fails a recipe that ignores its signal when the upstream hangs, and measures how long it ran", async () => {
+    const started = performance.now();
+    await expect(
+      checkUpstreamFailure(webhookConfig({ ignoresSignal: true }), hooks, "hang"),
+    ).rejects.toThrow(
+      /the signIn, createUser handler\(s\) were still running \d+ ms after the dispatch, with a 400 ms timeout/,
+    );
+    // It waited the timeout and its margin, no more.
+    expect(performance.now() - started).toBeLessThan(2500);
+  });
+
+  it("fails a recipe that swallows the upstream's errors", async () => {
+    await expect(
+      checkUpstreamFailure(webhookConfig({ swallowsErrors: true }), hooks, "error"),
+    ).rejects.toThrow(/signIn ended fulfilled and reached onError 0 time\(s\)/);
+  });
+
+  it("fails a recipe that leaves a promise to reject unhandled, and gives the runner its listeners back", async () => {
+    const before = process.listeners("unhandledRejection");
+    await expect(
+      checkUpstreamFailure(webhookConfig({ strayPromise: true }), hooks, "error"),
+    ).rejects.toThrow(/unhandled rejection\(s\).*ping answered 500/);
+    expect(process.listeners("unhandledRejection")).toEqual(before);
+  });
+
+  it("holds the recipe to the check's timeout, whatever timeout the recipe sets itself", async () => {
+    const started = performance.now();
+    await checkUpstreamFailure(
+      webhookConfig({ timeoutMs: 60_000 }, { timeoutMs: 200 }),
+      hooks,
+      "hang",
+    );
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("checkHostileInput", () => {
+  it("passes the reference recipe", async () => {
+    await checkHostileInput(webhookConfig(), hooks);
+  });
+
+  it("fails a recipe that throws a TypeError on a user without a name", async () => {
+    await expect(
+      checkHostileInput(webhookConfig({ crashesOnNoName: true }), hooks),
+    ).rejects.toThrow(
+      /crashed on hostile input[\s\S]*createUser with hostileUsers.noName: TypeError/,
+    );
+  });
+
+  it("lets a handler that hangs on hostile input (and stops at its signal) pass: a timeout is not a crash", async () => {
+    await checkHostileInput(webhookConfig({ hangsOnMarkup: true }), hooks);
+  });
+
+  it("fails a recipe that injects hostile input into what it sends", async () => {
+    await expect(
+      checkHostileInput(webhookConfig({ concatenatesJson: true }), hooks),
+    ).rejects.toThrow(/injected at the service: a body that is not JSON/);
+  });
+});
+
+describe("checkNoSecretsInErrors", () => {
+  it("passes the reference recipe", async () => {
+    await checkNoSecretsInErrors(webhookConfig(), hooks);
+  });
+
+  it("fails a recipe that puts its token in an error message, without printing the token", async () => {
+    const failure = checkNoSecretsInErrors(webhookConfig({ leaksToken: true }), hooks);
+    await expect(failure).rejects.toThrow(/contains the secret whse…/);
+    await expect(failure).rejects.not.toThrow(/reference_secret/);
+  });
+
+  it("fails a recipe that puts the user's email address in an error message's cause", async () => {
+    // core redacts addresses from the RecipeError's own message; the cause is kept as thrown.
+    await expect(
+      checkNoSecretsInErrors(webhookConfig({ leaksEmail: true }), hooks),
+    ).rejects.toThrow(/contains the email address of the user/);
+  });
+
+  it("fails a recipe whose errors never reach onError: there is nothing to check", async () => {
+    await expect(
+      checkNoSecretsInErrors(webhookConfig({ swallowsErrors: true }), hooks),
+    ).rejects.toThrow(/nothing to check/);
+  });
+});
+
+describe("checkIdempotentRetry", () => {
+  it("passes the reference recipe", async () => {
+    await checkIdempotentRetry(webhookConfig(), hooks);
+  });
+
+  it("fails a recipe whose idempotency key changes with each attempt", async () => {
+    await expect(
+      checkIdempotentRetry(webhookConfig({ keyPerAttempt: true }), hooks),
+    ).rejects.toThrow(/left 4 effect\(s\) instead of 2: derive an idempotency key/);
+  });
+
+  it("fails an effects count that counts nothing", async () => {
+    await expect(
+      checkIdempotentRetry(webhookConfig({}, { effects: () => 0 }), hooks),
+    ).rejects.toThrow(/counted nothing/);
+  });
+});
+
+describe("conformanceChecks", () => {
+  it("lists every check, the idempotency check only with effects", () => {
+    const titles = conformanceChecks(webhookConfig()).map((check) => check.title);
+    expect(titles).toHaveLength(9);
+    expect(titles[0]).toContain('named "webhook"');
+    expect(titles.at(-1)).toContain("duplicate");
+    const without = conformanceChecks(webhookConfig({}, { effects: undefined }));
+    expect(without.map((check) => check.title)).toEqual(titles.slice(0, -1));
+  });
+
+  it("rejects a timeout that is not a positive number", () => {
+    expect(() => conformanceChecks(webhookConfig({}, { timeoutMs: 0 }))).toThrow(RangeError);
+  });
+
+  it("fails with a ConformanceError", async () => {
+    await expect(checkRecipeShape(webhookConfig({ name: "x" }), hooks)).rejects.toBeInstanceOf(
+      ConformanceError,
+    );
+  });
+});
