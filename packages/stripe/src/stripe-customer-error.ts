@@ -1,0 +1,113 @@
+/**
+ * Why a `stripeCustomer` handler failed: the error it throws, which `onError` receives as the `cause` of
+ * a `RecipeError`. Its message names the Stripe call and Stripe's error type, status and code, and quotes
+ * Stripe's message with email addresses and keys cut out; the SDK's error stays in `cause`.
+ */
+export class StripeCustomerError extends Error {
+  override name = "StripeCustomerError";
+  /**
+   * Whether another attempt may succeed, read by core's `isRetryable`: true for connection errors,
+   * timeouts, 409, 429 and 5xx; false for invalid requests, authentication, permission and idempotency
+   * errors, which fail the same way every time.
+   */
+  declare readonly retryable: boolean;
+  /** The SDK's error class name, such as `StripeInvalidRequestError`. */
+  declare readonly stripeType?: string;
+  /** The HTTP status Stripe answered, if it answered. */
+  declare readonly statusCode?: number;
+  /** Stripe's error code, such as `resource_missing`. */
+  declare readonly code?: string;
+  /** Stripe's request id (`req_…`), to find the request in the Dashboard's logs. */
+  declare readonly requestId?: string;
+
+  constructor(
+    message: string,
+    fields: {
+      retryable: boolean;
+      stripeType?: string;
+      statusCode?: number;
+      code?: string;
+      requestId?: string;
+      cause?: unknown;
+    },
+  ) {
+    const { cause, ...rest } = fields;
+    super(message, { cause });
+    for (const [key, value] of Object.entries(rest)) {
+      if (value !== undefined) Object.assign(this, { [key]: value });
+    }
+  }
+}
+
+// Email addresses, and Stripe keys whole or masked as Stripe quotes them (`sk_test_****1234`).
+const SECRETS = /[^\s<>"'(,;]+@[^\s<>"'),;]+|\b(?:sk|rk|pk|whsec)_[\w*]+|Bearer\s+\S+/g;
+
+/** Cuts email addresses and key shapes out of a text that came from Stripe or the network. */
+export function redact(text: string): string {
+  return text.replace(SECRETS, "[redacted]");
+}
+
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "(unprintable)";
+  }
+}
+
+/** Whether an error is Stripe's answer that an idempotency key was reused with other parameters. */
+export function isIdempotencyError(error: unknown): boolean {
+  const e = error as { type?: unknown; rawType?: unknown; stripeType?: unknown } | null;
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e.type === "StripeIdempotencyError" ||
+      e.stripeType === "StripeIdempotencyError" ||
+      e.rawType === "idempotency_error")
+  );
+}
+
+/** Whether an error is Stripe's 404 for an id that does not exist. */
+export function isMissing(error: unknown): boolean {
+  const e = error as { statusCode?: unknown; code?: unknown } | null;
+  return (
+    typeof e === "object" && e !== null && (e.code === "resource_missing" || e.statusCode === 404)
+  );
+}
+
+/**
+ * Turns what a Stripe call threw into a {@link StripeCustomerError}, marked retryable or not. Read by the
+ * SDK's `type` field, not `instanceof`, so that errors from a second copy of `stripe` are classified too.
+ * Anything that is not a Stripe error (a bug in a callback) is returned as it was.
+ */
+export function toStripeCustomerError(error: unknown, action: string): unknown {
+  const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
+  const type = typeof e.type === "string" && e.type.startsWith("Stripe") ? e.type : undefined;
+  if (!type) return error;
+  const statusCode = typeof e.statusCode === "number" ? e.statusCode : undefined;
+  const code = typeof e.code === "string" ? e.code : undefined;
+  const headers = (e.headers ?? {}) as Record<string, unknown>;
+  const shouldRetry = headers["stripe-should-retry"];
+  let retryable: boolean;
+  if (shouldRetry === "true" || shouldRetry === "false") {
+    // Stripe's own verdict wins, as it does in the SDK.
+    retryable = shouldRetry === "true";
+  } else if (type === "StripeConnectionError") {
+    retryable = true;
+  } else if (statusCode === undefined) {
+    // No answer to go by, such as a body that was not JSON: a later attempt may fare better.
+    retryable = type === "StripeAPIError";
+  } else {
+    retryable = statusCode === 409 || statusCode === 429 || statusCode >= 500;
+  }
+  const status = [statusCode, code].filter((part) => part !== undefined).join(" ");
+  const message = `[auth-recipes/stripe] ${action} failed: ${type}${status ? ` (${status})` : ""}: ${redact(describe(error))}`;
+  return new StripeCustomerError(message, {
+    retryable,
+    stripeType: type,
+    ...(statusCode !== undefined ? { statusCode } : {}),
+    ...(code !== undefined ? { code } : {}),
+    ...(typeof e.requestId === "string" ? { requestId: e.requestId } : {}),
+    cause: error,
+  });
+}

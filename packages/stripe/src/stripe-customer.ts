@@ -1,0 +1,325 @@
+import type { AuthUser, Awaitable, HandlerContext, Recipe, Skip } from "@auth-recipes/core";
+import { skip } from "@auth-recipes/core";
+import type Stripe from "stripe";
+import { customerName, usableEmail } from "./customer-fields.ts";
+import { searchValue } from "./escape.ts";
+import { idempotencyKey } from "./idempotency-key.ts";
+import {
+  isIdempotencyError,
+  isMissing,
+  StripeCustomerError,
+  toStripeCustomerError,
+} from "./stripe-customer-error.ts";
+
+/** What {@link StripeCustomerOptions.onCustomerCreated} receives. */
+export interface CustomerCreatedInfo {
+  /** The user next-auth created. */
+  user: AuthUser;
+  /** The user's Stripe customer, its `metadata.userId` set to the user's id. */
+  customer: Stripe.Customer;
+  /**
+   * True when the customer was found by email (an existing customer that no other user owned) rather
+   * than created by this call.
+   */
+  reused: boolean;
+}
+
+/** Options for {@link stripeCustomer}. */
+export interface StripeCustomerOptions {
+  /**
+   * The Stripe client: `new Stripe(process.env.STRIPE_SECRET_KEY)`. Its `timeout` and
+   * `maxNetworkRetries` are overridden per request: each request gets the time left until the handler's
+   * deadline and no retry of its own, because a retry is core's job (`retry` on `composeEvents`), and
+   * every retry reuses the customer's idempotency key.
+   */
+  stripe: Stripe;
+  /**
+   * On createUser, look for a customer with the user's email (`customers.list`, which is consistent) and
+   * reuse it when its `metadata.userId` is empty (then set to the user's id) or already the user's.
+   * A customer owned by another user is never reused.
+   * @default true
+   */
+  reuseExisting?: boolean;
+  /**
+   * Extra parameters for `customers.create` (`description`, `preferred_locales`, `address`, …), merged
+   * over `{ email, name }`. It may set `email` and `name` (on updateUser, only those two are read);
+   * `metadata` is merged, and `metadata.userId` is always the user's id.
+   * Keep it deterministic: the idempotency key covers the parameters, so a value that changes from one
+   * call to the next (a timestamp) turns a retry into an idempotency error, which the recipe then
+   * resolves by looking the customer up.
+   */
+  customerParams?: (user: AuthUser) => Awaitable<Partial<Stripe.CustomerCreateParams>>;
+  /**
+   * Called once the user has a customer, created or reused: store `customer.id` on the user's row here.
+   * When it throws, the handler fails, and a retry (with `retry` on) finds or replays the same customer
+   * and calls it again, so make it idempotent (an UPDATE of one column is).
+   */
+  onCustomerCreated?: (info: CustomerCreatedInfo) => Awaitable<void>;
+  /**
+   * How to find an existing user's customer id, usually the column `onCustomerCreated` wrote. When given,
+   * it is trusted: createUser does nothing for a user who has an id, and updateUser syncs the customer it
+   * names (or nothing). Without it, the recipe looks the customer up by `metadata['userId']` (a list by
+   * email first, then a search, which can lag a minute behind writes).
+   */
+  getCustomerId?: (user: AuthUser) => Awaitable<string | null | undefined>;
+  /**
+   * On updateUser, bring the customer's email and name up to date: only the fields that changed are
+   * sent, a field the user no longer has is never cleared, and a user with no customer gets none.
+   * @default true
+   */
+  syncOnUpdate?: boolean;
+}
+
+const PREFIX = "[auth-recipes/stripe]";
+
+function configError(message: string): never {
+  throw new TypeError(`${PREFIX} ${message}`);
+}
+
+function checkOptions(options: StripeCustomerOptions): void {
+  if (typeof options !== "object" || options === null) {
+    configError("options are required: stripeCustomer({ stripe: new Stripe(secretKey) })");
+  }
+  const { stripe } = options;
+  if (stripe === undefined || stripe === null) configError('option "stripe" is required');
+  const customers = (stripe as unknown as { customers?: Record<string, unknown> }).customers;
+  for (const method of ["create", "list", "retrieve", "update", "search"]) {
+    if (typeof customers?.[method] !== "function") {
+      configError(
+        `option "stripe" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
+      );
+    }
+  }
+  for (const name of ["customerParams", "onCustomerCreated", "getCustomerId"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      configError(`option "${name}" must be a function`);
+    }
+  }
+  for (const name of ["reuseExisting", "syncOnUpdate"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "boolean") {
+      configError(`option "${name}" must be a boolean`);
+    }
+  }
+}
+
+type Call = <T>(
+  action: string,
+  run: (options: Stripe.RequestOptions) => Promise<T>,
+  idempotencyKey?: string,
+) => Promise<T>;
+
+/**
+ * Runs Stripe calls within one attempt's deadline: each request's timeout is the time left, and once the
+ * deadline has passed (core has given up on this attempt and may be running the next) no request starts.
+ */
+function caller(context: HandlerContext): Call {
+  return async (action, run, key) => {
+    const left = context.deadline - Date.now();
+    if (left <= 0) {
+      const error = new Error(`${PREFIX} ${action} not sent: the attempt's deadline has passed`);
+      error.name = "TimeoutError";
+      throw error;
+    }
+    const options: Stripe.RequestOptions = { maxNetworkRetries: 0 };
+    // The SDK takes whole, positive milliseconds; 0 would mean its default of 80 s.
+    if (Number.isFinite(left)) options.timeout = Math.max(1, Math.floor(left));
+    if (key) options.idempotencyKey = key;
+    try {
+      return await run(options);
+    } catch (error) {
+      throw toStripeCustomerError(error, action);
+    }
+  };
+}
+
+function userIdOf(user: AuthUser | null | undefined): string | undefined {
+  const id = (user as { id?: unknown } | null | undefined)?.id;
+  return typeof id === "string" && id ? id : typeof id === "number" ? String(id) : undefined;
+}
+
+/**
+ * Finds or creates one Stripe customer per next-auth user, and keeps its email and name in sync.
+ *
+ * On `createUser` it reuses a customer with the user's email that no other user owns (found with
+ * `customers.list`, which is consistent: `customers.search` can lag a minute behind writes, so a
+ * customer made moments ago, by a retry or a second sign-up tab, would be missed and made twice), or
+ * creates `{ email, name, metadata: { userId } }` under an idempotency key derived from the user id, so
+ * retries and a repeated createUser never make a second customer. Then `onCustomerCreated` stores the id.
+ * On `updateUser` it sends only the email and name that changed.
+ *
+ * Connection errors, timeouts, 409, 429 and 5xx are thrown as retryable {@link StripeCustomerError}s;
+ * invalid requests, authentication and idempotency errors as not retryable. No message holds the secret
+ * key or an email address.
+ *
+ * @example
+ * ```ts
+ * const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
+ * export const authOptions: NextAuthOptions = {
+ *   adapter,
+ *   providers,
+ *   events: composeEvents(
+ *     [
+ *       stripeCustomer({
+ *         stripe,
+ *         onCustomerCreated: ({ user, customer }) =>
+ *           db.update(users).set({ stripeCustomerId: customer.id }).where(eq(users.id, user.id!)),
+ *         getCustomerId: async (user) =>
+ *           (await db.query.users.findFirst({ where: eq(users.id, user.id!) }))?.stripeCustomerId,
+ *       }),
+ *     ],
+ *     { retry: true },
+ *   ),
+ * };
+ * ```
+ */
+export function stripeCustomer(options: StripeCustomerOptions): Recipe {
+  checkOptions(options);
+  const {
+    stripe,
+    reuseExisting = true,
+    syncOnUpdate = true,
+    customerParams,
+    onCustomerCreated,
+    getCustomerId,
+  } = options;
+
+  /** The customer this user should have: `{ email, name }`, then customerParams, then the user id. */
+  async function wanted(user: AuthUser, userId: string): Promise<Stripe.CustomerCreateParams> {
+    const params: Stripe.CustomerCreateParams = {};
+    const email = usableEmail(user.email);
+    if (email) params.email = email;
+    const name = customerName(user.name);
+    if (name) params.name = name;
+    const custom = customerParams ? await customerParams(user) : undefined;
+    if (custom !== undefined && (typeof custom !== "object" || custom === null)) {
+      const error = new TypeError(`${PREFIX} option "customerParams" must return an object`);
+      throw Object.assign(error, { retryable: false });
+    }
+    const metadata = custom?.metadata && typeof custom.metadata === "object" ? custom.metadata : {};
+    return { ...params, ...custom, metadata: { ...metadata, userId } };
+  }
+
+  /** Customers with this email, as `customers.list` matches it: exactly, case included. */
+  async function listByEmail(call: Call, email: string): Promise<Stripe.Customer[]> {
+    const emails = [...new Set([email, email.toLowerCase()])];
+    const found: Stripe.Customer[] = [];
+    for (const address of emails) {
+      const page = await call("customers.list", (o) =>
+        stripe.customers.list({ email: address, limit: 100 }, o),
+      );
+      found.push(...page.data);
+    }
+    return found;
+  }
+
+  /** This user's customer: by email when there is one (consistent), else by a metadata search. */
+  async function findOwn(
+    call: Call,
+    userId: string,
+    email: string | undefined,
+  ): Promise<Stripe.Customer | undefined> {
+    if (email) {
+      const own = (await listByEmail(call, email)).find((c) => c.metadata?.userId === userId);
+      if (own) return own;
+    }
+    const result = await call("customers.search", (o) =>
+      stripe.customers.search({ query: `metadata['userId']:${searchValue(userId)}`, limit: 10 }, o),
+    );
+    return result.data.find((c) => c.metadata?.userId === userId);
+  }
+
+  async function create(
+    call: Call,
+    params: Stripe.CustomerCreateParams,
+    userId: string,
+  ): Promise<Stripe.Customer> {
+    const key = await idempotencyKey(userId);
+    try {
+      return await call("customers.create", (o) => stripe.customers.create(params, o), key);
+    } catch (error) {
+      if (!isIdempotencyError(error)) throw error;
+      // The key was first used with other parameters (the user's name changed between two createUser
+      // events, or customerParams returned something else): that first request made this user's customer.
+      const own = await findOwn(call, userId, params.email);
+      if (own) return own;
+      throw new StripeCustomerError(
+        `${PREFIX} customers.create: the user's idempotency key was used before, but the customer it made is not found yet (search lags behind writes)`,
+        { retryable: true, stripeType: "StripeIdempotencyError", cause: error },
+      );
+    }
+  }
+
+  async function createUser(
+    { user }: { user: AuthUser },
+    context: HandlerContext<"createUser">,
+  ): Promise<void | Skip> {
+    const userId = userIdOf(user);
+    if (!userId) return skip("the user has no id");
+    if (getCustomerId && (await getCustomerId(user))) {
+      return skip("the user already has a Stripe customer");
+    }
+    const call = caller(context);
+    const params = await wanted(user, userId);
+    let customer: Stripe.Customer | undefined;
+    let reused = false;
+    if (reuseExisting && params.email) {
+      const candidates = await listByEmail(call, params.email);
+      // This user's own customer first (a retry or a repeated createUser), then one nobody owns.
+      const found =
+        candidates.find((c) => c.metadata?.userId === userId) ??
+        candidates.find((c) => !c.metadata?.userId);
+      if (found) {
+        reused = true;
+        customer =
+          found.metadata?.userId === userId
+            ? found
+            : await call("customers.update", (o) =>
+                stripe.customers.update(found.id, { metadata: { userId } }, o),
+              );
+      }
+    }
+    customer ??= await create(call, params, userId);
+    if (onCustomerCreated) await onCustomerCreated({ user, customer, reused });
+  }
+
+  async function updateUser(
+    { user }: { user: AuthUser },
+    context: HandlerContext<"updateUser">,
+  ): Promise<void | Skip> {
+    const userId = userIdOf(user);
+    if (!userId) return skip("the user has no id");
+    const call = caller(context);
+    const want = await wanted(user, userId);
+    let customer: Stripe.Customer | undefined;
+    if (getCustomerId) {
+      const id = await getCustomerId(user);
+      if (id) {
+        try {
+          const found = await call("customers.retrieve", (o) =>
+            stripe.customers.retrieve(id, {}, o),
+          );
+          if (!found.deleted) customer = found;
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+      }
+    } else {
+      customer = await findOwn(call, userId, want.email);
+    }
+    // Nothing to sync is not a failure, nor a choice not to act: the handler's job is done.
+    if (!customer) return;
+
+    const changes: Stripe.CustomerUpdateParams = {};
+    if (want.email && want.email !== customer.email) changes.email = want.email;
+    if (want.name && want.name !== customer.name) changes.name = want.name;
+    if (!customer.metadata?.userId) changes.metadata = { userId };
+    if (Object.keys(changes).length === 0) return;
+    const { id } = customer;
+    await call("customers.update", (o) => stripe.customers.update(id, changes, o));
+  }
+
+  return {
+    name: "stripe-customer",
+    events: syncOnUpdate ? { createUser, updateUser } : { createUser },
+  };
+}
