@@ -50,6 +50,9 @@ const HTTP = "slack_webapi_http_error";
 const RATE_LIMITED = "slack_webapi_rate_limited_error";
 const REQUEST = "slack_webapi_request_error";
 
+const RATE_LIMIT_MESSAGE =
+  /^(A rate limit was exceeded|Retry header did not contain a valid timeout)/;
+
 const HINTS: Record<string, string> = {
   channel_not_found: "check the channel; a private channel needs the app invited",
   not_in_channel: "invite the app to the channel",
@@ -106,17 +109,16 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
       cause: error,
     });
   }
-  // A 429 with rejectRateLimitedCalls; or, once the client's own retries are spent, the plain errors
-  // it throws after waiting out Retry-After or meeting a 429 without one.
+  // A 429 with rejectRateLimitedCalls; or, once the client's own retries are spent, the plain errors it
+  // throws after waiting out Retry-After (wrapped in a request error) or on a 429 without Retry-After.
   const message = describe(error);
-  if (
-    e.code === RATE_LIMITED ||
-    /^(A rate limit was exceeded|Retry header did not contain a valid timeout)/.test(message)
-  ) {
+  const original = e.code === REQUEST ? (e.original as { name?: unknown } | undefined) : undefined;
+  const limited = RATE_LIMIT_MESSAGE.test(original ? describe(original) : message);
+  if (e.code === RATE_LIMITED || limited) {
     const retryAfter =
       typeof e.retryAfter === "number"
         ? e.retryAfter
-        : Number(/retry-after: (\d+)/.exec(message)?.[1] ?? Number.NaN);
+        : Number(/retry-after: (\d+)/.exec(describe(original ?? error))?.[1] ?? Number.NaN);
     const known = Number.isFinite(retryAfter);
     return new SlackNotifyError(
       `${prefix} was rate-limited by Slack${known ? ` (retry after ${retryAfter} s)` : ""}`,
@@ -130,7 +132,6 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
     );
   }
   if (e.code === REQUEST) {
-    const original = e.original as { name?: unknown } | undefined;
     // The client's `timeout` aborts with a TimeoutError.
     if (original?.name === "TimeoutError") {
       return new SlackNotifyError(`${prefix} timed out (the WebClient's timeout)`, {
