@@ -155,7 +155,7 @@ describe("createUser", () => {
         timeoutMs: 250,
         retry: {
           ...quickRetry,
-          // The retry finds Stripe prompt again, while the first request still waits to be processed.
+          // The retry finds Stripe prompt again; the first request was processed, only its answer is late.
           retryIf: (error) => {
             emulator.delay(0);
             return isRetryable(error);
@@ -167,7 +167,7 @@ describe("createUser", () => {
     );
     expect(errors).toEqual([]);
     expect(report.results[0]).toMatchObject({ status: "fulfilled", attempts: 2 });
-    // Let the first attempt's request be processed too: its key replays, it creates nothing.
+    // Let the first attempt's late answer go out too: two creates received, one customer (the key replayed).
     await new Promise((wake) => setTimeout(wake, 450 - (performance.now() - started)));
     expect(creates()).toHaveLength(2);
     expect(emulator.customers).toHaveLength(1);
