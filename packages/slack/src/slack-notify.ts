@@ -74,8 +74,8 @@ function badMessage(): never {
  * import { WebClient } from "@slack/web-api";
  *
  * const client = new WebClient(process.env.SLACK_BOT_TOKEN, {
- *   retryConfig: { retries: 1, maxTimeout: 1000 },
- *   timeout: 3000,
+ *   retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, // not the default ~30 minutes
+ *   timeout: 3000, // each request ends by itself, before core's 10 s timeout
  * });
  * composeEvents([slackNotify({ client, channel: "#signups" })]);
  * ```
@@ -127,7 +127,7 @@ export function slackNotify<E extends SlackEvent = SlackEvent>(
     if (message) {
       content = await message(input as SlackEventInput<E>);
     } else {
-      // A sign-out without a session or token says nothing about who left.
+      // An event that names nobody (a sign-out without a session or token) has nothing to announce.
       if (!eventUser(input)) return skip(`no user in the ${input.event} message`);
       content = defaultSlackMessage(input, { includeEmail });
     }
