@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from "node:fs";
+import { type DefaultTheme, defineConfig } from "vitepress";
+
+// typedoc writes the API pages and their sidebar before every build (`pnpm api`); a bare
+// `vitepress dev` without them still starts, with an API section that only holds its index.
+const apiSidebarFile = new URL("../api/typedoc-sidebar.json", import.meta.url);
+const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
+  ? (JSON.parse(readFileSync(apiSidebarFile, "utf8")) as DefaultTheme.SidebarItem[])
+  : [];
+
+const guide: DefaultTheme.SidebarItem[] = [
+  {
+    text: "Guide",
+    items: [
+      { text: "Getting started", link: "/guide/getting-started" },
+      { text: "How composition works", link: "/guide/composition" },
+      { text: "next-auth's events: caveats", link: "/guide/next-auth-events" },
+      { text: "Testing your configuration", link: "/guide/testing" },
+      { text: "Writing your own recipe", link: "/guide/writing-a-recipe" },
+      { text: "Publishing a recipe", link: "/guide/publishing-a-recipe" },
+    ],
+  },
+];
+
+const recipes: DefaultTheme.SidebarItem[] = [
+  {
+    text: "Recipes",
+    items: [
+      { text: "Overview", link: "/recipes/" },
+      { text: "Welcome email", link: "/recipes/welcome-email" },
+      { text: "Slack", link: "/recipes/slack" },
+      { text: "Stripe customer", link: "/recipes/stripe" },
+      { text: "Segment", link: "/recipes/segment" },
+    ],
+  },
+];
+
+export default defineConfig({
+  title: "auth-recipes",
+  description:
+    "Side effects for next-auth's events: a welcome email, Slack, Stripe and Segment, run concurrently, bounded, retried and isolated.",
+  lang: "en-US",
+  cleanUrls: true,
+  lastUpdated: false,
+  // Not the packages' own READMEs and not the sample sources: those are included into pages.
+  srcExclude: ["snippets/**", "test/**", "typedoc/**"],
+  head: [["link", { rel: "icon", type: "image/svg+xml", href: "/logo.svg" }]],
+  markdown: {
+    theme: { light: "github-light", dark: "github-dark" },
+  },
+  themeConfig: {
+    logo: "/logo.svg",
+    nav: [
+      { text: "Guide", link: "/guide/getting-started", activeMatch: "^/guide/" },
+      { text: "Recipes", link: "/recipes/", activeMatch: "^/recipes/" },
+      { text: "API", link: "/api/", activeMatch: "^/api/" },
+      { text: "Benchmarks", link: "/benchmarks" },
+    ],
+    sidebar: {
+      "/guide/": [...guide, ...recipes],
+      "/recipes/": [...recipes, ...guide],
+      "/api/": [{ text: "API reference", link: "/api/", items: apiSidebar }],
+    },
+    search: { provider: "local" },
+    outline: { level: [2, 3] },
+    socialLinks: [{ icon: "github", link: "https://github.com/auth-recipes/auth-recipes" }],
+    footer: { message: "Released under the MIT License." },
+  },
+});

@@ -1,0 +1,7 @@
+// app/api/auth/[...nextauth]/route.ts (next-auth v4, App Router)
+import NextAuth from "next-auth";
+import { authOptions } from "./getting-started-v4";
+
+const handler = NextAuth(authOptions);
+
+export { handler as GET, handler as POST };
