@@ -1,0 +1,40 @@
+/**
+ * Segment did not accept a call the recipe made: the SDK reported a failed delivery (an HTTP error after
+ * its own retries, a network error, a timeout) or refused the call. Core wraps it in the `RecipeError`
+ * that reaches `onError`.
+ *
+ * `retryable` tells core's retry policy whether another attempt can help: true for network errors,
+ * timeouts, 408, 429 and 5xx; false for a refused batch (400, 401, 403, …), a message too large for
+ * Segment, and a closed client. A retry is safe either way: it reuses the message ids, so Segment
+ * counts a message that arrived twice once.
+ */
+export class SegmentDeliveryError extends Error {
+  override name = "SegmentDeliveryError";
+  /** The HTTP status Segment answered, when it answered. */
+  declare readonly status: number | undefined;
+  /** Whether another attempt may succeed. */
+  declare readonly retryable: boolean;
+
+  constructor(message: string, options: { status?: number; retryable: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    Object.assign(this, { status: options.status, retryable: options.retryable });
+  }
+}
+
+// Statuses the SDK gives up on at once; another attempt sends the same batch to the same answer.
+const RETRYABLE_4XX = new Set([408, 410, 429, 460]);
+
+/** Turns what the SDK reported for a failed delivery into a {@link SegmentDeliveryError}. */
+export function deliveryError(reason: unknown): SegmentDeliveryError {
+  const text = reason instanceof Error ? reason.message : String(reason ?? "unknown failure");
+  // The SDK reports an HTTP failure as `[<status>] <status text>`.
+  const status = Number(/^\[(\d{3})\]/.exec(text)?.[1]) || undefined;
+  const tooLarge = /maximum event size|batch size/i.test(text);
+  // Without a status it is a network error, a timeout or the SDK's own refusal of an oversized event.
+  const retryable = status ? status >= 500 || RETRYABLE_4XX.has(status) : !tooLarge;
+  return new SegmentDeliveryError(`Segment did not accept the call: ${text}`, {
+    status,
+    retryable,
+    cause: reason,
+  });
+}
