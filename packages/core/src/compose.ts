@@ -53,8 +53,8 @@ export type ComposedEvents = {
   [E in EventName]?: (message: EventMessages[E]) => Promise<void>;
 };
 
-/** A recipe, a plain next-auth `events` object, or a falsy value (skipped: `token && recipe(...)`). */
-export type RecipeInput = Recipe | PlainEvents | false | null | undefined;
+/** A recipe, a plain next-auth `events` object, or a falsy value, skipped: `process.env.SLACK_TOKEN && slackNotify(...)` works. */
+export type RecipeInput = Recipe | PlainEvents | false | "" | 0 | null | undefined;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

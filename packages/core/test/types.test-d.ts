@@ -72,6 +72,11 @@ describe("composeEvents types", () => {
     composeEvents([v5]);
   });
 
+  it("accepts the `env.X && recipe` idiom, whose falsy side is an empty string", () => {
+    const token = process.env.SLACK_TOKEN;
+    composeEvents([token && recipe, token ? recipe : null]);
+  });
+
   it("rejects an unknown event name and a non-function handler at compile time", () => {
     // @ts-expect-error: createdUser is not an event
     composeEvents([{ name: "x", events: { createdUser: () => {} } }]);
