@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// The `auth-recipes-emulators` bin: the four emulators on fixed ports for local development and demos,
+// the environment variables that point an app at them, and a JSON inbox of what each one received.
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import { parseArgs } from "node:util";
+import { type Emulators, startEmulators } from "./emulators.ts";
+
+const PORTS = {
+  inbox: { flag: "inbox-port", env: "AUTH_RECIPES_INBOX_PORT", default: 4000 },
+  smtp: { flag: "smtp-port", env: "AUTH_RECIPES_SMTP_PORT", default: 2525 },
+  slack: { flag: "slack-port", env: "AUTH_RECIPES_SLACK_PORT", default: 4010 },
+  stripe: { flag: "stripe-port", env: "AUTH_RECIPES_STRIPE_PORT", default: 4020 },
+  segment: { flag: "segment-port", env: "AUTH_RECIPES_SEGMENT_PORT", default: 4030 },
+} as const;
+type Service = keyof typeof PORTS;
+
+const HELP = `Usage: auth-recipes-emulators [options]
+
+Starts local emulators of SMTP, Slack, Stripe and Segment on 127.0.0.1, prints the environment
+variables that point an app at them, and serves what each one received as JSON:
+  GET    http://127.0.0.1:4000/_inbox   everything received, per service
+  DELETE http://127.0.0.1:4000/_inbox   forget it all and clear faults
+Stop with Ctrl-C (SIGINT) or SIGTERM.
+
+Options (each also read from the environment variable shown; a flag wins):
+  --smtp-port <n>      SMTP port          AUTH_RECIPES_SMTP_PORT     default 2525
+  --slack-port <n>     Slack Web API port AUTH_RECIPES_SLACK_PORT    default 4010
+  --stripe-port <n>    Stripe API port    AUTH_RECIPES_STRIPE_PORT   default 4020
+  --segment-port <n>   Segment API port   AUTH_RECIPES_SEGMENT_PORT  default 4030
+  --inbox-port <n>     inbox port         AUTH_RECIPES_INBOX_PORT    default 4000
+  --host <address>     listen address     AUTH_RECIPES_HOST          default 127.0.0.1
+  --json               print one JSON line ({ env, inbox }) instead of KEY=value lines
+  -h, --help           show this help
+Port 0 picks a free port (the output says which).`;
+
+class UsageError extends Error {}
+
+function port(service: Service, flags: Record<string, unknown>, env: NodeJS.ProcessEnv): number {
+  const { flag, env: name, default: fallback } = PORTS[service];
+  const given = (flags[flag] as string | undefined) ?? env[name];
+  if (given === undefined || given === "") return fallback;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new UsageError(`--${flag} (or ${name}) must be a port number from 0 to 65535`);
+  }
+  return value;
+}
+
+/** The variables an app reads to reach the emulators instead of the real services. */
+function environment(emulators: Emulators, inboxUrl: string): Record<string, string> {
+  const { smtp, slack, stripe, segment } = emulators;
+  return {
+    // next-auth's Email provider reads EMAIL_SERVER; the welcome-email recipe takes the same URL.
+    EMAIL_SERVER: smtp.smtpUrl,
+    SMTP_URL: smtp.smtpUrl,
+    SLACK_API_URL: slack.clientOptions.slackApiUrl,
+    SLACK_TOKEN: slack.token,
+    STRIPE_HOST: stripe.clientOptions.host,
+    STRIPE_PORT: String(stripe.clientOptions.port),
+    STRIPE_PROTOCOL: stripe.clientOptions.protocol,
+    STRIPE_SECRET_KEY: stripe.apiKey,
+    SEGMENT_HOST: segment.clientOptions.host,
+    SEGMENT_PATH: segment.clientOptions.path,
+    SEGMENT_WRITE_KEY: segment.writeKey,
+    AUTH_RECIPES_INBOX_URL: inboxUrl,
+  };
+}
+
+async function serveInbox(emulators: Emulators, host: string, port: number) {
+  const sockets = new Set<Socket>();
+  // No CORS headers on purpose: the inbox holds sign-in links, and a page on another origin must not
+  // read it from the developer's browser.
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(body, null, 2));
+    };
+    if (path !== "/_inbox") return send(404, { error: "not found: try GET /_inbox" });
+    if (req.method === "GET" || req.method === "HEAD") return send(200, emulators.inbox());
+    if (req.method === "DELETE") {
+      emulators.reset();
+      return send(200, { reset: true });
+    }
+    res.setHeader("allow", "GET, HEAD, DELETE");
+    return send(405, { error: "method not allowed" });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  return {
+    url: `http://${host}:${actual}/_inbox`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let flags: Record<string, unknown>;
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(
+          Object.values(PORTS).map(({ flag }) => [flag, { type: "string" as const }]),
+        ),
+        host: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return;
+  }
+  const host = (flags.host as string | undefined) ?? env.AUTH_RECIPES_HOST ?? "127.0.0.1";
+  const ports = Object.fromEntries(
+    (Object.keys(PORTS) as Service[]).map((service) => [service, port(service, flags, env)]),
+  ) as Record<Service, number>;
+
+  const emulators = await startEmulators({
+    host,
+    smtp: { port: ports.smtp },
+    slack: { port: ports.slack },
+    stripe: { port: ports.stripe },
+    segment: { port: ports.segment },
+  });
+  let inbox: Awaited<ReturnType<typeof serveInbox>>;
+  try {
+    inbox = await serveInbox(emulators, host, ports.inbox);
+  } catch (error) {
+    await emulators.close();
+    throw error;
+  }
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C: the user wants out now.
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`auth-recipes-emulators: ${signal}, stopping`);
+    await Promise.all([inbox.close(), emulators.close()]);
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  const variables = environment(emulators, inbox.url);
+  if (flags.json) {
+    console.log(JSON.stringify({ env: variables, inbox: inbox.url }));
+  } else {
+    console.log("# auth-recipes emulators are running. Point your app at them with:");
+    for (const [name, value] of Object.entries(variables)) console.log(`${name}=${value}`);
+    console.log(`# What each one received: GET ${inbox.url} (DELETE to clear). Ctrl-C to stop.`);
+  }
+}
+
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`auth-recipes-emulators: ${error.message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  const code = (error as { code?: string }).code;
+  const message =
+    code === "EADDRINUSE"
+      ? `${(error as Error).message}: a port is taken; choose others with the --*-port flags`
+      : String((error as Error)?.message ?? error);
+  console.error(`auth-recipes-emulators: ${message}`);
+  process.exit(1);
+});
