@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { APP_DIR, NEXT_BIN, run } from "./processes.ts";
+
+export const REPO_ROOT: string = join(APP_DIR, "..", "..");
+
+/** The workspace packages the app imports at run time, built to their `dist/` as users install them. */
+export const RECIPE_PACKAGES: readonly string[] = [
+  "core",
+  "welcome-email",
+  "slack",
+  "stripe",
+  "segment",
+];
+
+/** The pnpm the repository pins (a root dev dependency), so nothing is fetched or installed. */
+function pnpmBin(): string {
+  const local = join(REPO_ROOT, "node_modules", ".bin", "pnpm");
+  return existsSync(local) ? local : "pnpm";
+}
+
+/** Builds the recipes and core (tsdown, a few seconds). */
+export async function buildPackages(quiet = false): Promise<void> {
+  const filters = RECIPE_PACKAGES.flatMap((name) => ["--filter", `@auth-recipes/${name}`]);
+  await run(pnpmBin(), [...filters, "build"], { cwd: REPO_ROOT, quiet });
+}
+
+/** `next build` into `distDir` (the app's `.next` unless NEXT_DIST_DIR says otherwise). */
+export async function buildApp(distDir?: string, quiet = false): Promise<void> {
+  await run(process.execPath, [NEXT_BIN, "build"], {
+    quiet,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...(distDir ? { NEXT_DIST_DIR: distDir } : {}),
+    },
+  });
+}
+
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+/**
+ * Whether `.next` is older than what it was built from: the app's sources and config, and the
+ * packages' builds. The demo rebuilds only then, so a second `pnpm demo` starts at once.
+ */
+export function appBuildIsStale(distDir = ".next"): boolean {
+  const built = join(APP_DIR, distDir, "BUILD_ID");
+  if (!existsSync(built)) return true;
+  const inputs = [
+    join(APP_DIR, "src"),
+    join(APP_DIR, "next.config.ts"),
+    join(APP_DIR, "package.json"),
+    ...RECIPE_PACKAGES.map((name) => join(REPO_ROOT, "packages", name, "dist")),
+  ];
+  return Math.max(...inputs.map(newest)) > statSync(built).mtimeMs;
+}

@@ -1,0 +1,38 @@
+import { eq } from "drizzle-orm";
+import { redirect } from "next/navigation";
+import { db } from "../../db/database.ts";
+import { users } from "../../db/schema.ts";
+import { currentSession } from "../../lib/session.ts";
+import { SignOutButton } from "./sign-out-button.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default async function Account() {
+  const session = await currentSession();
+  if (!session) redirect("/signin");
+  // Read the row itself: the Stripe customer id is written by the stripe recipe, not by next-auth.
+  const user = db().select().from(users).where(eq(users.id, session.user.id)).get();
+  if (!user) redirect("/signin");
+  return (
+    <>
+      <h1>You are signed in</h1>
+      <div className="card">
+        <dl className="fields">
+          <dt>Email</dt>
+          <dd data-testid="user-email">{user.email}</dd>
+          <dt>User id</dt>
+          <dd data-testid="user-id">{user.id}</dd>
+          <dt>Email verified</dt>
+          <dd>{user.emailVerified?.toISOString() ?? "no"}</dd>
+          <dt>Stripe customer</dt>
+          <dd data-testid="stripe-customer-id">
+            {user.stripeCustomerId ?? (
+              <span className="muted">none yet (the stripe recipe failed or is off)</span>
+            )}
+          </dd>
+        </dl>
+      </div>
+      <SignOutButton />
+    </>
+  );
+}

@@ -1,0 +1,168 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type {
+  DeliveredCustomer,
+  DeliveredEmail,
+  DeliveredSegmentCall,
+  DeliveredSlackMessage,
+  Deliveries,
+} from "../../lib/deliveries.ts";
+import type { Target } from "../../lib/services.ts";
+
+const POLL_MS = 1_000;
+
+function time(ms: number | undefined): string {
+  return ms ? new Date(ms).toLocaleTimeString() : "";
+}
+
+function Badge({ target, count }: { target: Target; count: number }) {
+  return target === "real" ? (
+    <span className="badge real">real service</span>
+  ) : (
+    <span className="badge">{count} received</span>
+  );
+}
+
+function Email({ mail }: { mail: DeliveredEmail }) {
+  return (
+    <div className="item" data-testid="delivered-email">
+      <div>
+        <strong>{mail.subject}</strong>
+      </div>
+      <div className="meta">
+        to {mail.to.join(", ")} · from {mail.from} · {time(mail.receivedAt)}
+      </div>
+      {mail.signInLink ? (
+        <p>
+          <a className="magic" href={mail.signInLink} data-testid="sign-in-link">
+            Open the sign-in link
+          </a>
+        </p>
+      ) : mail.html ? (
+        // The mail's HTML, rendered with nothing allowed: no script, no form, no navigation.
+        <iframe className="mail" title={mail.subject} sandbox="" srcDoc={mail.html} />
+      ) : (
+        <pre>{mail.text}</pre>
+      )}
+    </div>
+  );
+}
+
+function SlackMessage({ message }: { message: DeliveredSlackMessage }) {
+  return (
+    <div className="item" data-testid="delivered-slack">
+      <div className="meta">#{message.channel}</div>
+      <div>{message.text}</div>
+      {message.blocks ? (
+        <details>
+          <summary className="meta">Block Kit blocks</summary>
+          <pre>{JSON.stringify(message.blocks, null, 2)}</pre>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function Customer({ customer }: { customer: DeliveredCustomer }) {
+  return (
+    <div className="item" data-testid="delivered-customer">
+      <div>
+        <strong>{customer.id}</strong>
+      </div>
+      <div className="meta">
+        {customer.email} {customer.name ? `· ${customer.name}` : ""}
+      </div>
+      <pre>metadata {JSON.stringify(customer.metadata)}</pre>
+    </div>
+  );
+}
+
+function SegmentCall({ call }: { call: DeliveredSegmentCall }) {
+  const detail = call.type === "track" ? call.properties : call.traits;
+  return (
+    <div className="item" data-testid="delivered-segment">
+      <div>
+        <strong>{call.type === "track" ? `track “${call.event}”` : call.type}</strong>
+      </div>
+      <div className="meta">userId {call.userId}</div>
+      {detail && Object.keys(detail).length ? <pre>{JSON.stringify(detail)}</pre> : null}
+    </div>
+  );
+}
+
+export function DeliveriesView() {
+  const [deliveries, setDeliveries] = useState<Deliveries | undefined>();
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const response = await fetch("/api/deliveries", { cache: "no-store" });
+        if (!response.ok) throw new Error(String(response.status));
+        if (!stopped) {
+          setDeliveries((await response.json()) as Deliveries);
+          setFailed(false);
+        }
+      } catch {
+        if (!stopped) setFailed(true);
+      }
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+
+  if (!deliveries)
+    return <p className="muted">{failed ? "The app did not answer." : "Loading…"}</p>;
+  const { targets } = deliveries;
+  return (
+    <>
+      {!deliveries.reachable ? (
+        <p className="error" role="alert">
+          The emulators are not answering. Start them with <code>pnpm demo</code> (or{" "}
+          <code>auth-recipes-emulators</code>).
+        </p>
+      ) : null}
+      <div className="grid">
+        <section className="card" aria-label="Email">
+          <h2>
+            Email <Badge target={targets.smtp} count={deliveries.emails.length} />
+          </h2>
+          {deliveries.emails.map((mail) => (
+            <Email key={mail.key} mail={mail} />
+          ))}
+        </section>
+        <section className="card" aria-label="Slack">
+          <h2>
+            Slack <Badge target={targets.slack} count={deliveries.slack.length} />
+          </h2>
+          {deliveries.slack.map((message) => (
+            <SlackMessage key={message.key} message={message} />
+          ))}
+        </section>
+        <section className="card" aria-label="Stripe">
+          <h2>
+            Stripe <Badge target={targets.stripe} count={deliveries.customers.length} />
+          </h2>
+          {deliveries.customers.map((customer) => (
+            <Customer key={customer.key} customer={customer} />
+          ))}
+        </section>
+        <section className="card" aria-label="Segment">
+          <h2>
+            Segment <Badge target={targets.segment} count={deliveries.segment.length} />
+          </h2>
+          {deliveries.segment.map((call) => (
+            <SegmentCall key={call.key} call={call} />
+          ))}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,16 @@
+import { DeliveriesView } from "./deliveries-view.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default function DeliveriesPage() {
+  return (
+    <>
+      <h1>Deliveries</h1>
+      <p className="muted">
+        What each emulated service received, newest first, updated every second. A service set up
+        with real credentials is not shown: its deliveries are in that service.
+      </p>
+      <DeliveriesView />
+    </>
+  );
+}

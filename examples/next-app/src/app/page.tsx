@@ -1,0 +1,66 @@
+import Link from "next/link";
+import { getServices } from "../lib/services.ts";
+import { currentSession } from "../lib/session.ts";
+
+export const dynamic = "force-dynamic";
+
+export default async function Home() {
+  const session = await currentSession();
+  const services = getServices();
+  const rows = [
+    ["Email (magic links and the welcome email)", services.smtp.target],
+    ["Slack", services.slack.target],
+    ["Stripe", services.stripe.target],
+    ["Segment", services.segment.target],
+  ] as const;
+  return (
+    <>
+      <h1>Sign up, and watch four side effects happen</h1>
+      <div className="card">
+        <p>
+          This app is next-auth v4 with the Email provider and a SQLite database. Its{" "}
+          <code>events</code> come from one <code>composeEvents()</code> call with four recipes: a
+          welcome email, a Slack message, a Stripe customer and Segment tracking. They run at once,
+          each within a timeout, and a failing one never breaks the sign-in.
+        </p>
+        <ol className="steps">
+          <li>
+            <Link href="/signin">Sign in</Link> with any email address.
+          </li>
+          <li>
+            Open <Link href="/deliveries">Deliveries</Link> and click the magic link the emulated
+            mail server received.
+          </li>
+          <li>
+            Back on Deliveries, see the welcome email, the Slack message, the Stripe customer and
+            the Segment calls.
+          </li>
+        </ol>
+        {session ? (
+          <Link className="button" href="/account">
+            Your account
+          </Link>
+        ) : (
+          <Link className="button" href="/signin">
+            Sign in
+          </Link>
+        )}
+      </div>
+      <div className="card">
+        <h2>Where each service goes</h2>
+        <dl className="fields">
+          {rows.map(([name, target]) => (
+            <div key={name} style={{ display: "contents" }}>
+              <dt>{name}</dt>
+              <dd>
+                {target === "real"
+                  ? "the real service (credentials from the environment)"
+                  : "the local emulator"}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </>
+  );
+}

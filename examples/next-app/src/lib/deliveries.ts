@@ -1,0 +1,60 @@
+import type { Target } from "./services.ts";
+
+/** One email the SMTP emulator accepted. */
+export interface DeliveredEmail {
+  /** Stable across polls: its place in the order of arrival. */
+  key: string;
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string | undefined;
+  receivedAt: number | undefined;
+  /** The next-auth sign-in link in a verification email. */
+  signInLink: string | undefined;
+}
+
+/** One message the Slack emulator accepted. */
+export interface DeliveredSlackMessage {
+  /** Stable across polls: its place in the order of arrival. */
+  key: string;
+  channel: string;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  ts: string | undefined;
+}
+
+/** One customer the Stripe emulator holds. */
+export interface DeliveredCustomer {
+  /** Stable across polls: its place in the order of arrival. */
+  key: string;
+  id: string;
+  email: string | null;
+  name: string | null;
+  metadata: Record<string, string>;
+  created: number | undefined;
+}
+
+/** One call the Segment emulator accepted. */
+export interface DeliveredSegmentCall {
+  /** Stable across polls: its place in the order of arrival. */
+  key: string;
+  type: string;
+  userId: string | undefined;
+  event: string | undefined;
+  traits: Record<string, unknown> | undefined;
+  properties: Record<string, unknown> | undefined;
+  messageId: string | undefined;
+  timestamp: string | undefined;
+}
+
+/** What the deliveries page shows, newest first in each list. */
+export interface Deliveries {
+  targets: { smtp: Target; slack: Target; stripe: Target; segment: Target };
+  /** False when the emulators' inbox could not be read (not started, or another address). */
+  reachable: boolean;
+  emails: DeliveredEmail[];
+  slack: DeliveredSlackMessage[];
+  customers: DeliveredCustomer[];
+  segment: DeliveredSegmentCall[];
+}
