@@ -1,5 +1,10 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
-import { composeEvents, type RecipeError, type RecipeInput } from "@auth-recipes/core";
+import {
+  composeEvents,
+  type DispatchReport,
+  type RecipeError,
+  type RecipeInput,
+} from "@auth-recipes/core";
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
@@ -101,6 +106,16 @@ function adapter(): NonNullable<NextAuthOptions["adapter"]> {
   };
 }
 
+/** With `AUTH_RECIPES_DEBUG=1`, one line per event: how long each recipe took and how it ended. */
+function logDispatch(report: DispatchReport): void {
+  const results = report.results
+    .map((result) => `${result.recipe} ${result.status} ${Math.round(result.durationMs)} ms`)
+    .join(", ");
+  console.log(
+    `[auth-recipes] ${report.event} settled in ${Math.round(report.durationMs)} ms: ${results}`,
+  );
+}
+
 let options: NextAuthOptions | undefined;
 
 /**
@@ -121,7 +136,11 @@ export function authOptions(): NextAuthOptions {
         return { ...session, user: { ...session.user, id: user.id } };
       },
     },
-    events: composeEvents(recipes(), { timeoutMs: timeoutMs(), onError: logRecipeError }),
+    events: composeEvents(recipes(), {
+      timeoutMs: timeoutMs(),
+      onError: logRecipeError,
+      onSettled: process.env.AUTH_RECIPES_DEBUG === "1" ? logDispatch : undefined,
+    }),
   };
   return options;
 }
