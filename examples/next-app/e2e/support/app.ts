@@ -41,12 +41,6 @@ export async function startApp(
       NEXT_DIST_DIR: E2E_DIST_DIR,
       NEXTAUTH_SECRET: "e2e-secret-that-is-only-used-on-loopback",
       DATABASE_PATH: databasePath,
-      // Real credentials in the tester's environment must not turn the tests into real deliveries.
-      SMTP_URL: "",
-      EMAIL_SERVER: "",
-      SLACK_BOT_TOKEN: "",
-      STRIPE_SECRET_KEY: "",
-      SEGMENT_WRITE_KEY: "",
       ...env,
     },
     onLine: process.env.E2E_SERVER_LOG ? (line) => console.log(`[next] ${line}`) : undefined,

@@ -30,22 +30,35 @@ async function serveInbox(emulators: Started) {
   };
 }
 
+/** The variables `auth-recipes-emulators` prints, for emulators started in this process. */
+export function emulatorEnv(emulators: Started, inboxUrl: string): Record<string, string> {
+  const { smtp, slack, stripe, segment } = emulators;
+  return {
+    SMTP_URL: smtp.smtpUrl,
+    EMAIL_SERVER: smtp.smtpUrl,
+    SLACK_API_URL: slack.clientOptions.slackApiUrl,
+    SLACK_TOKEN: slack.token,
+    STRIPE_HOST: stripe.clientOptions.host,
+    STRIPE_PORT: String(stripe.clientOptions.port),
+    STRIPE_PROTOCOL: stripe.clientOptions.protocol,
+    STRIPE_SECRET_KEY: stripe.apiKey,
+    SEGMENT_HOST: segment.clientOptions.host,
+    SEGMENT_PATH: segment.clientOptions.path,
+    SEGMENT_WRITE_KEY: segment.writeKey,
+    AUTH_RECIPES_INBOX_URL: inboxUrl,
+  };
+}
+
+/**
+ * Starts the four emulators on free ports, and their inbox. Every variable a service reads is set, so
+ * real credentials in the tester's environment never turn a test into a real delivery.
+ */
 export async function startAll(): Promise<Emulators> {
   const emulators = await startEmulators();
   const inbox = await serveInbox(emulators);
-  const { smtp, slack, stripe, segment } = emulators;
   const closeEmulators = emulators.close;
   return Object.assign(emulators, {
-    env: {
-      EMULATOR_SMTP_URL: smtp.smtpUrl,
-      EMULATOR_SLACK_URL: slack.url,
-      EMULATOR_SLACK_TOKEN: slack.token,
-      EMULATOR_STRIPE_URL: stripe.url,
-      EMULATOR_STRIPE_KEY: stripe.apiKey,
-      EMULATOR_SEGMENT_URL: segment.url,
-      EMULATOR_SEGMENT_WRITE_KEY: segment.writeKey,
-      EMULATOR_INBOX_URL: inbox.url,
-    },
+    env: emulatorEnv(emulators, inbox.url),
     close: async () => {
       await Promise.all([inbox.close(), closeEmulators()]);
     },

@@ -8,10 +8,10 @@ export default async function Home() {
   const session = await currentSession();
   const services = getServices();
   const rows = [
-    ["Email (magic links and the welcome email)", services.smtp.target],
-    ["Slack", services.slack.target],
-    ["Stripe", services.stripe.target],
-    ["Segment", services.segment.target],
+    ["Email (sign-in links and the welcome email)", services.smtp.endpoint],
+    ["Slack", `${services.slack.endpoint} (${services.slack.channel})`],
+    ["Stripe", services.stripe.endpoint],
+    ["Segment", services.segment.endpoint],
   ] as const;
   return (
     <>
@@ -48,15 +48,15 @@ export default async function Home() {
       </div>
       <div className="card">
         <h2>Where each service goes</h2>
+        <p className="muted">
+          The local emulators, unless the service's credentials are set in the environment (see the
+          README).
+        </p>
         <dl className="fields">
-          {rows.map(([name, target]) => (
+          {rows.map(([name, endpoint]) => (
             <div key={name} style={{ display: "contents" }}>
               <dt>{name}</dt>
-              <dd>
-                {target === "real"
-                  ? "the real service (credentials from the environment)"
-                  : "the local emulator"}
-              </dd>
+              <dd>{endpoint}</dd>
             </div>
           ))}
         </dl>

@@ -28,6 +28,19 @@ export function migrate(sqlite: Database.Database): void {
     .immediate();
 }
 
+/** Opens a database file (`:memory:` for one in memory), creating and migrating it if needed. */
+export function openDatabase(path: string): AppDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  // WAL lets a reader (a script, the tests) in while a sign-in writes; foreign keys make ON DELETE
+  // CASCADE work; a busy database is waited for rather than an error.
+  if (path !== ":memory:") sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  migrate(sqlite);
+  return drizzle(sqlite, { schema });
+}
+
 let database: AppDatabase | undefined;
 
 /**
@@ -35,15 +48,6 @@ let database: AppDatabase | undefined;
  * `next build` never touches it.
  */
 export function db(): AppDatabase {
-  if (database) return database;
-  const path = databasePath();
-  mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  // WAL lets the deliveries page read while a sign-in writes; foreign keys make ON DELETE CASCADE work.
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  migrate(sqlite);
-  database = drizzle(sqlite, { schema });
+  database ??= openDatabase(databasePath());
   return database;
 }

@@ -1,5 +1,3 @@
-import type { Target } from "./services.ts";
-
 /** One email the SMTP emulator accepted. */
 export interface DeliveredEmail {
   /** Stable across polls: its place in the order of arrival. */
@@ -48,9 +46,19 @@ export interface DeliveredSegmentCall {
   timestamp: string | undefined;
 }
 
+/** Where one service's requests go, and whether that is the emulator whose inbox is read. */
+export interface ServiceTarget {
+  /** The address, without credentials. */
+  endpoint: string;
+  /** True when the endpoint is the emulator the inbox reports; its deliveries are then listed. */
+  emulated: boolean;
+}
+
+export type ServiceName = "smtp" | "slack" | "stripe" | "segment";
+
 /** What the deliveries page shows, newest first in each list. */
 export interface Deliveries {
-  targets: { smtp: Target; slack: Target; stripe: Target; segment: Target };
+  targets: Record<ServiceName, ServiceTarget>;
   /** False when the emulators' inbox could not be read (not started, or another address). */
   reachable: boolean;
   emails: DeliveredEmail[];

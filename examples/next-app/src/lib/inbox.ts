@@ -1,74 +1,78 @@
 import type { EmulatorsInbox } from "@auth-recipes/testing";
-import type {
-  DeliveredCustomer,
-  DeliveredEmail,
-  DeliveredSegmentCall,
-  DeliveredSlackMessage,
-  Deliveries,
-} from "./deliveries.ts";
+import type { Deliveries, ServiceName, ServiceTarget } from "./deliveries.ts";
 import type { Services } from "./services.ts";
 
 const SIGN_IN_LINK = /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/;
+const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment"];
+
+/** Whether two addresses name one server (host and port), whatever their paths. */
+function sameServer(a: string, b: string): boolean {
+  try {
+    return new URL(a).host === new URL(b).host;
+  } catch {
+    return false;
+  }
+}
 
 /** Newest first, and only what the page shows: the inbox also holds every raw request. */
-function toDeliveries(inbox: EmulatorsInbox, targets: Deliveries["targets"]): Deliveries {
-  const emails: DeliveredEmail[] = inbox.smtp.messages.map((mail, index) => ({
-    key: `mail-${index}`,
-    to: mail.envelope.to,
-    from: mail.from,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    receivedAt: mail.receivedAt,
-    signInLink: SIGN_IN_LINK.exec(mail.text)?.[0],
-  }));
-  const slack: DeliveredSlackMessage[] = inbox.slack.messages.map((message, index) => ({
-    key: `slack-${index}`,
-    channel: message.channelName,
-    text: message.text,
-    blocks: message.blocks,
-    ts: message.ts,
-  }));
-  const customers: DeliveredCustomer[] = inbox.stripe.customers.map((customer, index) => ({
-    key: `customer-${index}`,
-    id: customer.id,
-    email: customer.email,
-    name: customer.name,
-    metadata: customer.metadata,
-    created: customer.created * 1_000,
-  }));
-  const segment: DeliveredSegmentCall[] = inbox.segment.messages.map((message, index) => ({
-    key: `segment-${index}`,
-    type: message.type,
-    userId: message.userId,
-    event: message.event,
-    traits: message.traits,
-    properties: message.properties,
-    messageId: message.messageId,
-    timestamp: message.timestamp,
-  }));
+function lists(inbox: EmulatorsInbox) {
   return {
-    targets,
-    reachable: true,
-    emails: emails.reverse(),
-    slack: slack.reverse(),
-    customers: customers.reverse(),
-    segment: segment.reverse(),
+    emails: inbox.smtp.messages
+      .map((mail, index) => ({
+        key: `mail-${index}`,
+        to: mail.envelope.to,
+        from: mail.from,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        receivedAt: mail.receivedAt,
+        signInLink: SIGN_IN_LINK.exec(mail.text)?.[0],
+      }))
+      .reverse(),
+    slack: inbox.slack.messages
+      .map((message, index) => ({
+        key: `slack-${index}`,
+        channel: message.channelName,
+        text: message.text,
+        blocks: message.blocks,
+        ts: message.ts,
+      }))
+      .reverse(),
+    customers: inbox.stripe.customers
+      .map((customer, index) => ({
+        key: `customer-${index}`,
+        id: customer.id,
+        email: customer.email,
+        name: customer.name,
+        metadata: customer.metadata,
+        created: customer.created * 1_000,
+      }))
+      .reverse(),
+    segment: inbox.segment.messages
+      .map((message, index) => ({
+        key: `segment-${index}`,
+        type: message.type,
+        userId: message.userId,
+        event: message.event,
+        traits: message.traits,
+        properties: message.properties,
+        messageId: message.messageId,
+        timestamp: message.timestamp,
+      }))
+      .reverse(),
   };
 }
 
 /**
- * What the emulators received, read from their `GET /_inbox`. A service that goes to the real one is
- * left out: its inbox is that service's dashboard.
+ * What the emulators received, read from their `GET /_inbox`. Only the services that this app sends to
+ * those emulators are listed: one set up with real credentials is not, its inbox is that service's
+ * dashboard.
  */
 export async function readDeliveries(services: Services): Promise<Deliveries> {
-  const targets = {
-    smtp: services.smtp.target,
-    slack: services.slack.target,
-    stripe: services.stripe.target,
-    segment: services.segment.target,
-  };
-  const empty: Deliveries = {
+  const targets = Object.fromEntries(
+    NAMES.map((name) => [name, { endpoint: services[name].endpoint, emulated: false }]),
+  ) as Record<ServiceName, ServiceTarget>;
+  const none: Deliveries = {
     targets,
     reachable: false,
     emails: [],
@@ -76,22 +80,27 @@ export async function readDeliveries(services: Services): Promise<Deliveries> {
     customers: [],
     segment: [],
   };
-  if (!services.inboxUrl) return { ...empty, reachable: true };
   let inbox: EmulatorsInbox;
   try {
     const response = await fetch(services.inboxUrl, {
       cache: "no-store",
       signal: AbortSignal.timeout(2_000),
     });
-    if (!response.ok) return empty;
+    if (!response.ok) return none;
     inbox = (await response.json()) as EmulatorsInbox;
   } catch {
-    return empty;
+    return none;
   }
-  const deliveries = toDeliveries(inbox, targets);
-  if (targets.smtp === "real") deliveries.emails = [];
-  if (targets.slack === "real") deliveries.slack = [];
-  if (targets.stripe === "real") deliveries.customers = [];
-  if (targets.segment === "real") deliveries.segment = [];
-  return deliveries;
+  for (const name of NAMES) {
+    targets[name].emulated = sameServer(targets[name].endpoint, inbox[name].url);
+  }
+  const all = lists(inbox);
+  return {
+    targets,
+    reachable: true,
+    emails: targets.smtp.emulated ? all.emails : [],
+    slack: targets.slack.emulated ? all.slack : [],
+    customers: targets.stripe.emulated ? all.customers : [],
+    segment: targets.segment.emulated ? all.segment : [],
+  };
 }

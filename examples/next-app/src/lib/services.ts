@@ -4,19 +4,28 @@ import nodemailer from "nodemailer";
 import Stripe from "stripe";
 
 /**
- * Where each service's requests go: the real service when its credentials are in the environment, the
- * local emulator (started by `pnpm demo`, the browser tests or the `auth-recipes-emulators` bin)
- * otherwise. No account is needed to run the app.
+ * The clients of the four services, made from environment variables. A service whose credential is not
+ * set goes to its local emulator, at the address and with the credential that `auth-recipes-emulators`
+ * uses by default, so the app runs with no account at all. The variables are the ones that bin prints,
+ * so its output can be pasted into `.env.local` as it is.
  */
-export type Target = "real" | "emulator";
+export interface Services {
+  smtp: SmtpService;
+  slack: SlackService;
+  stripe: StripeService;
+  segment: SegmentService;
+  /** Where the emulators' `GET /_inbox` answers: what the deliveries page shows. */
+  inboxUrl: string;
+}
 
 /** The SMTP server for both the magic links (next-auth's Email provider) and the welcome email. */
 export interface SmtpService {
-  target: Target;
+  /** Where mail goes, without credentials: shown on the home page. */
+  endpoint: string;
   /**
-   * The SMTP URL, for nodemailer's `createTransport` and next-auth's `EmailProvider({ server })`. A URL,
-   * not an options object: next-auth deep-merges an object over its defaults, which carry an empty
-   * `auth`, and nodemailer then tries to log in with it.
+   * The SMTP URL, for next-auth's `EmailProvider({ server })`. A URL, not an options object: next-auth
+   * deep-merges an object over its defaults, which carry an empty `auth`, and nodemailer then tries to
+   * log in with it.
    */
   server: string;
   /** The welcome email's transport: pooled, see {@link welcomeTransport}. */
@@ -25,47 +34,47 @@ export interface SmtpService {
 }
 
 export interface SlackService {
-  target: Target;
+  endpoint: string;
   client: WebClient;
   channel: string;
 }
 
 export interface StripeService {
-  target: Target;
+  endpoint: string;
   stripe: Stripe;
 }
 
 export interface SegmentService {
-  target: Target;
+  endpoint: string;
   analytics: Analytics;
 }
 
-/** Every service the app talks to, with where each one goes. */
-export interface Services {
-  smtp: SmtpService;
-  slack: SlackService;
-  stripe: StripeService;
-  segment: SegmentService;
-  /** The emulators' `GET /_inbox` address, when any service goes to an emulator. */
-  inboxUrl: string | undefined;
-}
-
-// The emulators' fixed ports and credentials, as `auth-recipes-emulators` starts them; the variables
-// below override them (the launcher and the tests start emulators on free ports).
-const EMULATOR_DEFAULTS = {
-  smtp: "smtp://127.0.0.1:2525",
-  slack: "http://127.0.0.1:4010",
-  stripe: "http://127.0.0.1:4020",
-  segment: "http://127.0.0.1:4030",
-  inbox: "http://127.0.0.1:4000/_inbox",
+/** What `auth-recipes-emulators` listens on and accepts when run without options. */
+export const EMULATOR_DEFAULTS = {
+  smtpUrl: "smtp://127.0.0.1:2525",
+  slackApiUrl: "http://127.0.0.1:4010/api/",
   slackToken: "xoxb-emulated-0000-token",
+  stripeHost: "127.0.0.1",
+  stripePort: "4020",
+  stripeProtocol: "http",
   stripeKey: "sk_test_emulator",
+  segmentHost: "http://127.0.0.1:4030",
   segmentWriteKey: "emulated-segment-write-key",
-};
+  inboxUrl: "http://127.0.0.1:4000/_inbox",
+} as const;
 
-function env(name: string): string | undefined {
-  const value = process.env[name]?.trim();
-  return value ? value : undefined;
+type Env = (name: string) => string | undefined;
+
+/** A URL without its user and password, for display. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.href;
+  } catch {
+    return "(an SMTP URL that does not parse)";
+  }
 }
 
 /**
@@ -82,71 +91,88 @@ function welcomeTransport(url: string): nodemailer.Transporter {
   return nodemailer.createTransport(pooled.href);
 }
 
-function smtp(): SmtpService {
-  const from = env("EMAIL_FROM") ?? "Auth Recipes demo <demo@auth-recipes.test>";
-  const url = env("SMTP_URL") ?? env("EMAIL_SERVER");
-  if (url) return { target: "real", server: url, transport: welcomeTransport(url), from };
-  // The emulator offers no STARTTLS, so nodemailer speaks plain SMTP to it.
-  const server = env("EMULATOR_SMTP_URL") ?? EMULATOR_DEFAULTS.smtp;
-  return { target: "emulator", server, transport: welcomeTransport(server), from };
+function smtp(env: Env): SmtpService {
+  // EMAIL_SERVER is next-auth's name for it; the emulators' bin prints both.
+  const server = env("SMTP_URL") ?? env("EMAIL_SERVER") ?? EMULATOR_DEFAULTS.smtpUrl;
+  return {
+    endpoint: withoutCredentials(server),
+    server,
+    transport: welcomeTransport(server),
+    from: env("EMAIL_FROM") ?? "Auth Recipes demo <demo@auth-recipes.test>",
+  };
 }
 
-function slack(): SlackService {
-  const channel = env("SLACK_CHANNEL") ?? "#signups";
-  // Bounded: the WebClient's defaults retry for about 30 minutes and never time out.
-  const bounds = {
+function slack(env: Env): SlackService {
+  const token = env("SLACK_TOKEN");
+  const slackApiUrl =
+    env("SLACK_API_URL") ?? (token ? "https://slack.com/api/" : EMULATOR_DEFAULTS.slackApiUrl);
+  const client = new WebClient(token ?? EMULATOR_DEFAULTS.slackToken, {
+    slackApiUrl,
+    // Bounded: the WebClient's defaults retry for about 30 minutes and never time out.
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 },
     timeout: 3_000,
     rejectRateLimitedCalls: true,
-  };
-  const token = env("SLACK_BOT_TOKEN");
-  if (token) return { target: "real", client: new WebClient(token, bounds), channel };
-  const url = new URL("/api/", env("EMULATOR_SLACK_URL") ?? EMULATOR_DEFAULTS.slack).href;
-  const client = new WebClient(env("EMULATOR_SLACK_TOKEN") ?? EMULATOR_DEFAULTS.slackToken, {
-    ...bounds,
-    slackApiUrl: url,
   });
-  return { target: "emulator", client, channel };
+  return { endpoint: slackApiUrl, client, channel: env("SLACK_CHANNEL") ?? "#signups" };
 }
 
-function stripe(): StripeService {
-  // The recipe sets each request's timeout from its deadline and leaves retries to core.
-  const config = { telemetry: false, maxNetworkRetries: 0 };
+function stripe(env: Env): StripeService {
   const key = env("STRIPE_SECRET_KEY");
-  if (key) return { target: "real", stripe: new Stripe(key, config) };
-  const url = new URL(env("EMULATOR_STRIPE_URL") ?? EMULATOR_DEFAULTS.stripe);
-  const client = new Stripe(env("EMULATOR_STRIPE_KEY") ?? EMULATOR_DEFAULTS.stripeKey, {
-    ...config,
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: "http",
+  // Stripe's own host unless told otherwise; the emulator's when there is no key.
+  const host = env("STRIPE_HOST") ?? (key ? undefined : EMULATOR_DEFAULTS.stripeHost);
+  const port = env("STRIPE_PORT") ?? (key ? undefined : EMULATOR_DEFAULTS.stripePort);
+  const protocol = env("STRIPE_PROTOCOL") ?? (key ? undefined : EMULATOR_DEFAULTS.stripeProtocol);
+  const client = new Stripe(key ?? EMULATOR_DEFAULTS.stripeKey, {
+    // The recipe sets each request's timeout from its deadline and leaves retries to core.
+    maxNetworkRetries: 0,
+    telemetry: false,
+    ...(host ? { host } : {}),
+    ...(port ? { port: Number(port) } : {}),
+    ...(protocol === "http" || protocol === "https" ? { protocol } : {}),
   });
-  return { target: "emulator", stripe: client };
+  const endpoint = `${protocol ?? "https"}://${host ?? "api.stripe.com"}${port ? `:${port}` : ""}/`;
+  return { endpoint, stripe: client };
 }
 
-function segment(): SegmentService {
-  const bounds = { maxRetries: 1, httpRequestTimeout: 3_000 };
+function segment(env: Env): SegmentService {
   const writeKey = env("SEGMENT_WRITE_KEY");
-  if (writeKey) return { target: "real", analytics: new Analytics({ writeKey, ...bounds }) };
+  const host =
+    env("SEGMENT_HOST") ?? (writeKey ? "https://api.segment.io" : EMULATOR_DEFAULTS.segmentHost);
+  const path = env("SEGMENT_PATH") ?? "/v1/batch";
   const analytics = new Analytics({
-    ...bounds,
-    writeKey: env("EMULATOR_SEGMENT_WRITE_KEY") ?? EMULATOR_DEFAULTS.segmentWriteKey,
-    host: env("EMULATOR_SEGMENT_URL") ?? EMULATOR_DEFAULTS.segment,
-    path: "/v1/batch",
+    writeKey: writeKey ?? EMULATOR_DEFAULTS.segmentWriteKey,
+    host,
+    path,
+    maxRetries: 1,
+    httpRequestTimeout: 3_000,
   });
-  return { target: "emulator", analytics };
+  return { endpoint: new URL(path, host).href, analytics };
+}
+
+/** Makes the clients from environment variables (the README lists each one). */
+export function createServices(
+  variables: Record<string, string | undefined> = process.env,
+): Services {
+  const env: Env = (name) => variables[name]?.trim() || undefined;
+  return {
+    smtp: smtp(env),
+    slack: slack(env),
+    stripe: stripe(env),
+    segment: segment(env),
+    inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_DEFAULTS.inboxUrl,
+  };
+}
+
+/** Ends what keeps connections open: the pooled SMTP transport and Segment's batching. */
+export async function closeServices(services: Services): Promise<void> {
+  services.smtp.transport.close();
+  await services.segment.analytics.closeAndFlush({ timeout: 2_000 });
 }
 
 let services: Services | undefined;
 
 /** The clients, made once per server process on first use (never at build time). */
 export function getServices(): Services {
-  if (services) return services;
-  const made = { smtp: smtp(), slack: slack(), stripe: stripe(), segment: segment() };
-  const emulated = Object.values(made).some((service) => service.target === "emulator");
-  services = {
-    ...made,
-    inboxUrl: emulated ? (env("EMULATOR_INBOX_URL") ?? EMULATOR_DEFAULTS.inbox) : undefined,
-  };
+  services ??= createServices();
   return services;
 }

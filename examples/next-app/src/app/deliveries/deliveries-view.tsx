@@ -7,8 +7,8 @@ import type {
   DeliveredSegmentCall,
   DeliveredSlackMessage,
   Deliveries,
+  ServiceTarget,
 } from "../../lib/deliveries.ts";
-import type { Target } from "../../lib/services.ts";
 
 const POLL_MS = 1_000;
 
@@ -16,11 +16,21 @@ function time(ms: number | undefined): string {
   return ms ? new Date(ms).toLocaleTimeString() : "";
 }
 
-function Badge({ target, count }: { target: Target; count: number }) {
-  return target === "real" ? (
-    <span className="badge real">real service</span>
-  ) : (
+function Badge({ target, count }: { target: ServiceTarget; count: number }) {
+  return target.emulated ? (
     <span className="badge">{count} received</span>
+  ) : (
+    <span className="badge real" title={target.endpoint}>
+      not the emulator
+    </span>
+  );
+}
+
+function Elsewhere({ target }: { target: ServiceTarget }) {
+  return target.emulated ? null : (
+    <p className="muted">
+      Sent to <code>{target.endpoint}</code>, not to the emulator: see that service.
+    </p>
   );
 }
 
@@ -125,8 +135,9 @@ export function DeliveriesView() {
     <>
       {!deliveries.reachable ? (
         <p className="error" role="alert">
-          The emulators are not answering. Start them with <code>pnpm demo</code> (or{" "}
-          <code>auth-recipes-emulators</code>).
+          The emulators' inbox is not answering. <code>pnpm demo</code> starts them; so does{" "}
+          <code>npx auth-recipes-emulators</code> (then set <code>AUTH_RECIPES_INBOX_URL</code> if
+          it is not on port 4000).
         </p>
       ) : null}
       <div className="grid">
@@ -134,6 +145,7 @@ export function DeliveriesView() {
           <h2>
             Email <Badge target={targets.smtp} count={deliveries.emails.length} />
           </h2>
+          <Elsewhere target={targets.smtp} />
           {deliveries.emails.map((mail) => (
             <Email key={mail.key} mail={mail} />
           ))}
@@ -142,6 +154,7 @@ export function DeliveriesView() {
           <h2>
             Slack <Badge target={targets.slack} count={deliveries.slack.length} />
           </h2>
+          <Elsewhere target={targets.slack} />
           {deliveries.slack.map((message) => (
             <SlackMessage key={message.key} message={message} />
           ))}
@@ -150,6 +163,7 @@ export function DeliveriesView() {
           <h2>
             Stripe <Badge target={targets.stripe} count={deliveries.customers.length} />
           </h2>
+          <Elsewhere target={targets.stripe} />
           {deliveries.customers.map((customer) => (
             <Customer key={customer.key} customer={customer} />
           ))}
@@ -158,6 +172,7 @@ export function DeliveriesView() {
           <h2>
             Segment <Badge target={targets.segment} count={deliveries.segment.length} />
           </h2>
+          <Elsewhere target={targets.segment} />
           {deliveries.segment.map((call) => (
             <SegmentCall key={call.key} call={call} />
           ))}
