@@ -8,7 +8,7 @@ import { E2E_DIST_DIR } from "./support/app.ts";
 export default async function setup(): Promise<void> {
   if (process.env.E2E_SKIP_BUILD === "1") return;
   const started = performance.now();
-  await buildPackages(true);
+  await buildPackages(undefined, true);
   await buildApp(E2E_DIST_DIR, true);
   console.log(`built the packages and the app in ${Math.round(performance.now() - started)} ms`);
 }

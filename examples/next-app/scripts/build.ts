@@ -19,10 +19,23 @@ function pnpmBin(): string {
   return existsSync(local) ? local : "pnpm";
 }
 
-/** Builds the recipes and core (tsdown, a few seconds). */
-export async function buildPackages(quiet = false): Promise<void> {
-  const filters = RECIPE_PACKAGES.flatMap((name) => ["--filter", `@auth-recipes/${name}`]);
+/** Builds workspace packages with their own `build` scripts (tsdown, a few seconds). */
+export async function buildPackages(
+  names: readonly string[] = RECIPE_PACKAGES,
+  quiet = false,
+): Promise<void> {
+  if (!names.length) return;
+  const filters = names.flatMap((name) => ["--filter", `@auth-recipes/${name}`]);
   await run(pnpmBin(), [...filters, "build"], { cwd: REPO_ROOT, quiet });
+}
+
+/** The packages whose `dist/` is missing or older than their sources. */
+export function stalePackages(names: readonly string[]): string[] {
+  return names.filter((name) => {
+    const dir = join(REPO_ROOT, "packages", name);
+    const built = newest(join(dir, "dist"));
+    return !built || Math.max(newest(join(dir, "src")), newest(join(dir, "package.json"))) > built;
+  });
 }
 
 /** `next build` into `distDir` (the app's `.next` unless NEXT_DIST_DIR says otherwise). */

@@ -1,0 +1,220 @@
+// `pnpm demo` (from the repository root): builds what is missing, starts the four emulators and the app
+// on 127.0.0.1, says what to do, and stops everything on Ctrl-C. Installs nothing and needs no account.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import {
+  appBuildIsStale,
+  buildApp,
+  buildPackages,
+  RECIPE_PACKAGES,
+  REPO_ROOT,
+  stalePackages,
+} from "./build.ts";
+import { type NextServer, startNext } from "./next-server.ts";
+import { APP_DIR, freePort, listeningPid, stopServer } from "./processes.ts";
+
+const say = (line = "") => console.log(line);
+const step = (line: string) => console.log(`\x1b[2m›\x1b[0m ${line}`);
+
+/** What `auth-recipes-emulators --json` prints first. */
+interface EmulatorsReady {
+  env: Record<string, string>;
+  inbox: string;
+}
+
+/** Each service's variables, keyed by the credential that means "use the real service". */
+const SERVICES = [
+  { name: "SMTP", credential: ["SMTP_URL", "EMAIL_SERVER"], prefix: ["SMTP_URL", "EMAIL_SERVER"] },
+  { name: "Slack", credential: ["SLACK_TOKEN"], prefix: ["SLACK_"] },
+  { name: "Stripe", credential: ["STRIPE_SECRET_KEY"], prefix: ["STRIPE_"] },
+  { name: "Segment", credential: ["SEGMENT_WRITE_KEY"], prefix: ["SEGMENT_"] },
+] as const;
+
+/**
+ * next start reads the app's .env files itself, but the variables given to it win over them: read them
+ * here first, so that a real credential in `.env.local` is not shadowed by an emulator's.
+ */
+function loadEnvFiles(): void {
+  for (const file of [".env.production.local", ".env.local", ".env.production", ".env"]) {
+    const path = join(APP_DIR, file);
+    // Never overrides a variable already set, as Next.js does.
+    if (existsSync(path)) process.loadEnvFile(path);
+  }
+}
+
+/** NEXTAUTH_SECRET: from the environment, or made once and kept in the git-ignored .data folder. */
+function secret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const dir = join(APP_DIR, ".data");
+  const file = join(dir, "nextauth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dir, { recursive: true });
+  const made = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${made}\n`, { mode: 0o600 });
+  return made;
+}
+
+/** The emulators' bin, as `npx auth-recipes-emulators` runs it, from @auth-recipes/testing's build. */
+function emulatorsBin(): string {
+  const require = createRequire(join(APP_DIR, "package.json"));
+  const manifest = require.resolve("@auth-recipes/testing/package.json");
+  const { bin } = JSON.parse(readFileSync(manifest, "utf8")) as { bin: Record<string, string> };
+  return join(manifest, "..", bin["auth-recipes-emulators"]!);
+}
+
+/** Starts the bin and resolves with the variables it prints, or rejects with what it said. */
+function startEmulatorsBin(
+  args: string[],
+): Promise<{ child: ChildProcess; ready: EmulatorsReady }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [emulatorsBin(), "--json", ...args], {
+      cwd: APP_DIR,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let errors = "";
+    child.stderr?.on("data", (chunk) => {
+      errors += chunk;
+    });
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => {
+      try {
+        resolve({ child, ready: JSON.parse(line) as EmulatorsReady });
+      } catch {
+        reject(new Error(`auth-recipes-emulators printed something unexpected: ${line}`));
+      }
+    });
+    child.once("exit", (code) => reject(new Error(errors.trim() || `exited with code ${code}`)));
+    child.once("error", reject);
+  });
+}
+
+async function startEmulators(): Promise<{ child: ChildProcess; ready: EmulatorsReady }> {
+  try {
+    // Their fixed ports first (2525, 4000, 4010, 4020, 4030, or AUTH_RECIPES_*_PORT): the app's defaults.
+    return await startEmulatorsBin([]);
+  } catch (error) {
+    if (!String((error as Error).message).includes("EADDRINUSE")) throw error;
+    step("an emulator port is taken; using free ports instead");
+    const any = ["smtp", "slack", "stripe", "segment", "inbox"].flatMap((name) => [
+      `--${name}-port`,
+      "0",
+    ]);
+    return startEmulatorsBin(any);
+  }
+}
+
+/** `--fresh`: start with an empty database (the emulators always start empty). */
+function removeDatabase(): void {
+  const path = resolve(APP_DIR, process.env.DATABASE_PATH || join(".data", "app.db"));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+  step(`removed the database ${relative(REPO_ROOT, path)}`);
+}
+
+async function main(): Promise<void> {
+  loadEnvFiles();
+  const started = performance.now();
+  if (process.argv.includes("--fresh")) removeDatabase();
+
+  // 1. Build what is missing or out of date: the packages the app bundles, the emulators' bin, the app.
+  const stale = stalePackages([...RECIPE_PACKAGES, "testing"]);
+  if (stale.length) {
+    step(`building ${stale.map((name) => `@auth-recipes/${name}`).join(", ")}`);
+    await buildPackages(stale, true);
+  }
+  if (appBuildIsStale()) {
+    step("building the app (next build, about a minute the first time)");
+    await buildApp(undefined, true);
+  }
+
+  // 2. The emulators, for every service whose credential is not set.
+  step("starting the emulators");
+  const emulators = await startEmulators();
+  const real = SERVICES.filter((service) => service.credential.some((name) => process.env[name]));
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(emulators.ready.env)) {
+    const owner = SERVICES.find((service) => service.prefix.some((p) => name.startsWith(p)));
+    if (!owner || !real.includes(owner)) env[name] = value;
+  }
+
+  // 3. The app, on PORT or 3000 if free, else on any free port.
+  const wanted = Number(process.env.PORT || 3000);
+  const port = listeningPid(wanted) === undefined ? wanted : await freePort();
+  step("starting the app (next start)");
+  let app: NextServer;
+  try {
+    app = await startNext({
+      port,
+      env: {
+        ...env,
+        NEXTAUTH_SECRET: secret(),
+        AUTH_RECIPES_DEBUG: process.env.AUTH_RECIPES_DEBUG ?? "1",
+      },
+      onLine: (line) => {
+        if (line.trim() && !/^\s*(▲|-|✓) /.test(line)) console.log(`\x1b[2m[app]\x1b[0m ${line}`);
+      },
+    });
+  } catch (error) {
+    emulators.child.kill("SIGTERM");
+    throw error;
+  }
+
+  // 4. Ctrl-C (or SIGTERM, or either child dying) stops both: the app by the process that listens.
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("\nStopping the app and the emulators…");
+    const inboxPort = Number(new URL(emulators.ready.inbox).port);
+    await Promise.all([app.stop(), stopServer(inboxPort, emulators.child)]);
+    say("Stopped.");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  app.child.once("exit", () => {
+    if (!stopping) console.error("The app stopped unexpectedly.");
+    void stop(1);
+  });
+  emulators.child.once("exit", () => {
+    if (!stopping) console.error("The emulators stopped unexpectedly.");
+    void stop(1);
+  });
+
+  const emulated = SERVICES.filter((service) => !real.includes(service)).map((s) => s.name);
+  const database = relative(
+    REPO_ROOT,
+    resolve(APP_DIR, process.env.DATABASE_PATH || join(".data", "app.db")),
+  );
+  say();
+  say(
+    `\x1b[1mThe auth-recipes demo is running\x1b[0m (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  say();
+  say(`  App          ${app.origin}`);
+  say(`  Deliveries   ${app.origin}/deliveries`);
+  say(`  Database     ${database}`);
+  say(
+    `  Emulators    ${emulated.join(", ") || "none"}${real.length ? `; real: ${real.map((s) => s.name).join(", ")}` : ""} (inbox ${emulators.ready.inbox})`,
+  );
+  say();
+  say(`  1. Open ${app.origin}/signin and enter any email address.`);
+  say(`  2. Open ${app.origin}/deliveries and click the sign-in link the mail emulator received.`);
+  say("  3. You are signed up: Deliveries shows the welcome email, the Slack message, the Stripe");
+  say("     customer and the Segment calls; your account page shows your Stripe customer id.");
+  say();
+  say("  The app's log follows ([app]); each event prints how long each recipe took.");
+  say(
+    "  The emulators start empty each time; the database stays (`pnpm demo --fresh` empties it).",
+  );
+  say("  Ctrl-C stops everything.");
+  say();
+}
+
+main().catch((error: unknown) => {
+  console.error(`\npnpm demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
