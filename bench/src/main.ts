@@ -1,0 +1,193 @@
+// `pnpm bench` (full) and `pnpm bench --quick` (CI's smoke run: small counts, the same code paths).
+// Prints a table per section and writes the figures with the machine they came from. The only thing it
+// asserts is the size budgets: timings are reported, never tested, because machines are noisy.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { benchDispatch, type DispatchRow } from "./dispatch.ts";
+import { benchHung, type HungResult } from "./hung.ts";
+import { benchLatency, type LatencyResult } from "./latency.ts";
+import { BENCH_DIR, PACKAGES, ROOT } from "./packages.ts";
+import {
+  type Goal,
+  printDispatch,
+  printGoals,
+  printHung,
+  printLatency,
+  printSizes,
+  printThroughput,
+} from "./report.ts";
+import {
+  ensureBuilt,
+  type ImportRow,
+  measureImportTimes,
+  measureSizes,
+  type SizeRow,
+} from "./size.ts";
+import { round, type Summary } from "./stats.ts";
+import { benchThroughput, type ThroughputResult } from "./throughput.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+// `--only=1,5` runs some sections: for working on one, never for the published figures.
+const only = args
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",")
+  .map(Number);
+const runs = (section: number) => !only || only.includes(section);
+
+const SETTINGS = quick
+  ? {
+      dispatch: { handlerCounts: [1, 4, 16], rounds: 5, sampleMs: 2 },
+      latency: { rounds: 3, delayMs: 50 },
+      hung: { timeoutMs: 1000, capMs: 2000, repeats: 1 },
+      throughput: { events: 200, warmup: 50, concurrency: 32, checkpoints: 2 },
+      importRounds: 3,
+    }
+  : {
+      dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
+      latency: { rounds: 30, delayMs: 50 },
+      hung: { timeoutMs: 1000, capMs: 10_000, repeats: 3 },
+      throughput: { events: 10_000, warmup: 2000, concurrency: 32, checkpoints: 4 },
+      importRounds: 15,
+    };
+
+let unhandledRejections = 0;
+process.on("unhandledRejection", () => {
+  unhandledRejections++;
+});
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const cpus = os.cpus();
+const machine = {
+  cpu: cpus[0]?.model.trim() ?? "unknown",
+  cores: cpus.length,
+  memoryGiB: round(os.totalmem() / 2 ** 30, 3),
+  node: process.version,
+  os: `${os.platform()} ${os.release()} ${os.arch()}`,
+  date: new Date().toISOString(),
+  commit: gitCommit(),
+  // Other processes' load: figures taken on a busy machine are slower and noisier.
+  loadAverageAtStart: os.loadavg().map((x) => round(x, 3)),
+  loadAverageAtEnd: [] as number[],
+};
+
+const results: {
+  mode: "full" | "quick";
+  machine: typeof machine;
+  settings: typeof SETTINGS;
+  dispatch?: DispatchRow[];
+  latency?: LatencyResult[];
+  hung?: HungResult;
+  throughput?: ThroughputResult;
+  size?: SizeRow[];
+  importTime?: ImportRow[];
+  goals: Goal[];
+  problems: string[];
+  unhandledRejections: number;
+  seconds: number;
+} = {
+  mode: quick ? "quick" : "full",
+  machine,
+  settings: SETTINGS,
+  goals: [],
+  problems: [],
+  unhandledRejections: 0,
+  seconds: 0,
+};
+
+console.log(
+  `auth-recipes bench (${results.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart.join(" ")}`,
+);
+const started = performance.now();
+let crashed = false;
+
+async function section(number: number, name: string, run: () => Promise<void>): Promise<void> {
+  if (!runs(number)) return;
+  const at = performance.now();
+  try {
+    await run();
+    console.log(`  (${name}: ${((performance.now() - at) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    crashed = true;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    results.problems.push(`section ${number} (${name}) failed: ${message}`);
+    console.error(`\nsection ${number} (${name}) FAILED:\n${message}`);
+  }
+}
+
+await section(1, "dispatch overhead", async () => {
+  results.dispatch = await benchDispatch(SETTINGS.dispatch);
+  results.goals.push(...printDispatch(results.dispatch));
+});
+
+await section(2, "latency under I/O", async () => {
+  results.latency = [
+    await benchLatency(SETTINGS.latency),
+    await benchLatency({ ...SETTINGS.latency, reuseExisting: false }),
+  ];
+  results.goals.push(...printLatency(results.latency));
+});
+
+await section(3, "hung upstream", async () => {
+  results.hung = await benchHung(SETTINGS.hung);
+  results.goals.push(...printHung(results.hung));
+});
+
+await section(4, "throughput and memory", async () => {
+  results.throughput = await benchThroughput(SETTINGS.throughput);
+  results.goals.push(...printThroughput(results.throughput));
+});
+
+await section(5, "size and import time", async () => {
+  const { ready, problems } = ensureBuilt(PACKAGES);
+  results.problems.push(...problems);
+  results.size = await measureSizes(ready);
+  results.importTime = measureImportTimes(ready, SETTINGS.importRounds);
+  results.goals.push(...printSizes(results.size, results.importTime));
+  for (const problem of problems) console.log(`  not measured: ${problem}`);
+});
+
+printGoals(results.goals);
+results.unhandledRejections = unhandledRejections;
+results.seconds = round((performance.now() - started) / 1000, 3);
+machine.loadAverageAtEnd = os.loadavg().map((x) => round(x, 3));
+
+// Summaries keep 4 significant digits: more is noise, and it keeps the committed file reviewable.
+const json = JSON.stringify(
+  results,
+  (key, value: unknown) => {
+    if (typeof value === "number" && key !== "n") return round(value);
+    return value as Summary;
+  },
+  2,
+);
+// The quick run's figures are a smoke test's: they never overwrite the committed ones.
+const out = join(BENCH_DIR, quick || only ? "results.quick.json" : "results.json");
+writeFileSync(out, `${json}\n`);
+console.log(
+  `\nwrote ${out} in ${results.seconds.toFixed(0)} s; unhandled rejections in this process: ${unhandledRejections}`,
+);
+
+const over = (results.size ?? []).filter((row) => !row.withinBudget);
+for (const row of over) {
+  console.error(
+    `size budget exceeded: ${row.package} is ${row.gzipBytes} B, budget ${row.budgetBytes} B`,
+  );
+}
+if (runs(5) && !results.size) console.error("the size budgets could not be checked");
+const failed = over.length > 0 || crashed || (runs(5) && !results.size);
+// Explicitly: section 3 abandons handlers whose SDKs keep retrying (Slack's for about 30 minutes).
+process.exit(failed ? 1 : 0);

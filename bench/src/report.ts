@@ -1,0 +1,315 @@
+import { SIZE_BUDGETS } from "./budgets.ts";
+import { DISPATCH_VARIANTS, type DispatchRow } from "./dispatch.ts";
+import type { HungResult } from "./hung.ts";
+import type { LatencyResult } from "./latency.ts";
+import type { ImportRow, SizeRow } from "./size.ts";
+import { formatBytes, formatMs, formatRatio, formatSummary, type Summary } from "./stats.ts";
+import { printTable } from "./table.ts";
+import type { ThroughputResult } from "./throughput.ts";
+
+/** One goal of issue 10, as measured. */
+export interface Goal {
+  section: number;
+  goal: string;
+  measured: string;
+  met: boolean;
+  /** By how much and why, when missed; what it rests on, when met. */
+  note?: string;
+}
+
+const ms = (s: Summary) => formatSummary(s, formatMs);
+const ratio = (s: Summary) => formatSummary(s, formatRatio);
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+export function printDispatch(rows: readonly DispatchRow[]): Goal[] {
+  printTable(
+    "1. Dispatch overhead, no I/O: time per createUser call with N no-op handlers, median (p25–p75)",
+    ["handlers", ...DISPATCH_VARIANTS],
+    rows.map((row) => [
+      String(row.handlers),
+      ...DISPATCH_VARIANTS.map((variant) => ms(row.perCallMs[variant])),
+    ]),
+  );
+  printTable(
+    "   the same, each over bare Promise.allSettled in the same round: median (p25–p75)",
+    [
+      "handlers",
+      ...DISPATCH_VARIANTS.filter((v) => v !== "Promise.allSettled"),
+      "added per handler",
+    ],
+    rows.map((row) => [
+      String(row.handlers),
+      ...DISPATCH_VARIANTS.filter((v) => v !== "Promise.allSettled").map((variant) =>
+        ratio(row.vsAllSettled[variant]),
+      ),
+      ms(row.addedPerHandlerMs),
+    ]),
+    [
+      "sequential awaits each handler in turn (what a hand-written events.createUser does); mitt neither",
+      "awaits its handlers nor catches their rejections; allSettled + timeout races each handler with a timer.",
+    ],
+  );
+  return rows.map((row) => {
+    const r = row.vsAllSettled.composeEvents;
+    const met = r.median <= 1.5;
+    const timers = row.vsAllSettled["allSettled + timeout"];
+    return {
+      section: 1,
+      goal: `composeEvents ≤ 1.5× bare Promise.allSettled (${row.handlers} handler${row.handlers === 1 ? "" : "s"})`,
+      measured: `${ratio(r)}; +${formatMs(row.addedPerHandlerMs.median)} per handler`,
+      met,
+      note: met
+        ? undefined
+        : `missed by ${formatRatio(r.median - 1.5)} (${((r.median / 1.5 - 1) * 100).toFixed(0)}% over). Bare allSettled does no work of its own; composeEvents arms and clears a timeout per handler (allSettled + timeout alone is ${formatRatio(timers.median)}), builds each handler's context and result, and draws a dispatch id. The cost is ${formatMs(row.addedPerHandlerMs.median)} per handler per call, against milliseconds of I/O per real handler (section 2).`,
+    };
+  });
+}
+
+export function printLatency(results: readonly LatencyResult[]): Goal[] {
+  const goals: Goal[] = [];
+  for (const result of results) {
+    printTable(
+      `2. Latency under I/O: one createUser through the four recipes, every upstream answering ${result.delayMs} ms late (${result.setup}), ${result.rounds} rounds, median (p25–p75)`,
+      ["run", "time", "ratio"],
+      [
+        ...Object.entries(result.aloneMs).map(([name, s]) => [`${name} alone`, ms(s), ""]),
+        ["slowest alone (per round)", ms(result.slowestMs), ""],
+        ["sum of the four alone (per round)", ms(result.sumMs), ""],
+        ["composeEvents", ms(result.composedMs), `${ratio(result.composedVsSlowest)} the slowest`],
+        [
+          "sequential (hand-written)",
+          ms(result.sequentialMs),
+          `${ratio(result.sequentialVsComposed)} composed`,
+        ],
+        ["composeEvents + waitUntil: returns", ms(result.waitUntilMs), ""],
+        ["composeEvents + waitUntil: side effects done", ms(result.waitUntilSettledMs), ""],
+      ],
+      result.failures.length
+        ? [`FAILURES (the figures are void): ${result.failures.slice(0, 3).join("; ")}`]
+        : [],
+    );
+    const slow = result.composedVsSlowest;
+    const seq = result.sequentialVsComposed;
+    const idealSeq = result.sumMs.median / result.slowestMs.median;
+    goals.push(
+      {
+        section: 2,
+        goal: `composed ≤ 1.2× the slowest recipe (${result.setup})`,
+        measured: ratio(slow),
+        met: slow.median <= 1.2 && result.failures.length === 0,
+      },
+      {
+        section: 2,
+        goal: `sequential ≥ 3× composed (${result.setup})`,
+        measured: ratio(seq),
+        met: seq.median >= 3 && result.failures.length === 0,
+        note:
+          seq.median >= 3
+            ? undefined
+            : `missed by ${formatRatio(3 - seq.median)}. Concurrency can save at most the sum over the slowest, here ${formatRatio(idealSeq)}: the four recipes do not take equally long. stripe-customer makes two requests (customers.list to reuse a customer with the same email, then customers.create), so it alone takes two delays.`,
+      },
+      {
+        section: 2,
+        goal: `composed with waitUntil ≈ 0 (${result.setup})`,
+        measured: `${ms(result.waitUntilMs)} to return; side effects done after ${formatMs(result.waitUntilSettledMs.median)}`,
+        met: result.waitUntilMs.median < result.composedMs.median / 10,
+        note: "what remains is the synchronous part of the four handlers (building each request) before their first await",
+      },
+    );
+  }
+  return goals;
+}
+
+export function printHung(result: HungResult): Goal[] {
+  printTable(
+    `3. A hung upstream (accepts, never answers): time until createUser settles; composed with timeoutMs ${result.timeoutMs}, uncomposed capped at ${formatMs(result.capMs)}; SDK clients with their defaults`,
+    [
+      "hung upstream",
+      "composeEvents (4 recipes)",
+      "reported to onError",
+      "other 3 delivered",
+      "next sign-up after recovery",
+      "handler alone, uncomposed",
+    ],
+    result.rows.map((row) => [
+      `${row.upstream} (${row.recipe})`,
+      ms(row.composedMs),
+      row.composedReportedFailure ? "yes" : "NO",
+      row.othersDelivered ? "yes" : "NO",
+      `${ms(row.recoveryMs)}${row.recovered ? "" : " FAILED"}`,
+      row.uncomposedMs === null
+        ? `> ${formatMs(result.capMs)} (cap)`
+        : `${formatMs(row.uncomposedMs)} (${row.uncomposedOutcome})`,
+    ]),
+    [
+      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's",
+      "WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 3 retries.",
+      ...result.rows.map(
+        (row) => `${row.upstream} hung → reported as ${row.reportedAs.join(" | ")}`,
+      ),
+      ...result.rows.flatMap((row) => row.notes.map((note) => `${row.upstream} hung → ${note}`)),
+    ],
+  );
+  const worst = Math.max(...result.rows.map((row) => row.composedMs.max));
+  const bounded = worst <= result.timeoutMs * 1.1;
+  return [
+    {
+      section: 3,
+      goal: `a hung upstream: composed settles within timeoutMs (${result.timeoutMs} ms); uncomposed with SDK defaults`,
+      measured: `composed ${formatMs(worst)} at worst; uncomposed ${result.rows
+        .map((row) =>
+          row.uncomposedMs === null
+            ? `${row.upstream} > ${formatMs(result.capMs)}`
+            : `${row.upstream} ${formatMs(row.uncomposedMs)}`,
+        )
+        .join(", ")}`,
+      met: bounded,
+    },
+    {
+      section: 3,
+      goal: "a hung upstream: the other recipes deliver meanwhile, the next sign-up delivers everywhere",
+      measured: result.rows
+        .map(
+          (row) =>
+            `${row.upstream}: ${row.othersDelivered ? "others delivered" : "others NOT delivered"}, ${row.recovered ? "recovered" : "NOT recovered"}`,
+        )
+        .join("; "),
+      met: result.rows.every(
+        (row) => row.composedReportedFailure && row.othersDelivered && row.recovered,
+      ),
+    },
+  ];
+}
+
+export function printThroughput(result: ThroughputResult): Goal[] {
+  const series = result.heapSeries;
+  const middle = series[Math.floor((series.length - 1) / 2)]!;
+  const last = series[series.length - 1]!;
+  // A leak grows the heap in proportion to the events; warm-up effects (JIT code, pools) level off.
+  const secondHalf = (last.heapBytes - middle.heapBytes) / Math.max(1, last.events - middle.events);
+  printTable(
+    `4. Throughput and memory: ${result.events} createUser events through the four recipes, ${result.concurrency} in flight, emulators without delay`,
+    ["figure", "value"],
+    [
+      ["events per second", result.eventsPerSecond.toFixed(0)],
+      ["wall time", formatMs(result.seconds * 1000)],
+      ["CPU per event, app process", formatMs(result.cpuMsPerEvent)],
+      ["CPU per event, emulators", formatMs(result.emulatorCpuMsPerEvent)],
+      [
+        "peak RSS (sampled / kernel max)",
+        `${mib(result.peakRssBytes)} / ${mib(result.maxRssBytes)}`,
+      ],
+      [
+        "heap after GC at each checkpoint",
+        `${result.heapSeries.map((point) => (point.heapBytes / 2 ** 20).toFixed(2)).join(" → ")} MiB after ${result.heapSeries.map((point) => point.events).join("/")} events`,
+      ],
+      [
+        "heap growth",
+        `${(result.heapGrowthBytes / 1024).toFixed(0)} KiB (${(result.heapGrowthBytes / result.events).toFixed(1)} B per event); second half ${secondHalf.toFixed(1)} B per event`,
+      ],
+      ["unhandled rejections", String(result.unhandledRejections)],
+      [
+        "handler outcomes",
+        `${result.outcomes.fulfilled} fulfilled, ${result.outcomes.rejected} rejected, ${result.outcomes.skipped} skipped`,
+      ],
+      ...result.deliveries.map((d) => [
+        d.what,
+        `${d.exactlyOnce}/${d.expected} exactly once, ${d.missing} missing, ${d.duplicated} duplicated`,
+      ]),
+    ],
+    [
+      `counted at the emulators per user, warm-up (${result.warmup} events) included; the load runs in a child`,
+      "process so that RSS and heap are the app's alone. Emulators and load share the machine's cores. The heap is",
+      "measured after the warm-up and each chunk, once the clients' 3 s request timers have expired, after GC.",
+      ...(result.errors.length ? [`errors: ${result.errors.join("; ")}`] : []),
+    ],
+    "left",
+  );
+  // Under 1 KiB per 10 events of the run: a real leak of per-event state (a user, a message, a
+  // request) is larger than that, and JIT code and pools settle within it.
+  const noGrowth = result.heapGrowthBytes / result.events < 100;
+  return [
+    {
+      section: 4,
+      goal: "no heap growth after GC (under 100 B per event)",
+      measured: `${(result.heapGrowthBytes / 1024).toFixed(0)} KiB over ${result.events} events (${(result.heapGrowthBytes / result.events).toFixed(1)} B per event; second half ${secondHalf.toFixed(1)} B per event)`,
+      met: noGrowth,
+    },
+    {
+      section: 4,
+      goal: "zero unhandled rejections, every delivery arrived exactly once",
+      measured: `${result.unhandledRejections} unhandled; ${result.deliveries.filter((d) => d.exactlyOnce === d.expected).length}/${result.deliveries.length} kinds of delivery exactly once per user`,
+      met: result.exactlyOnce,
+    },
+  ];
+}
+
+export function printSizes(sizes: readonly SizeRow[], imports: readonly ImportRow[]): Goal[] {
+  printTable(
+    "5. Size: each package's ESM build, bundled with its dependencies left out, minified by esbuild, gzip -9",
+    ["package", "minified", "min+gzip", "budget", "with core, min+gzip"],
+    sizes.map((row) => [
+      row.package,
+      `${row.minifiedBytes} B`,
+      formatBytes(row.gzipBytes),
+      row.budgetBytes === undefined
+        ? "none"
+        : `${row.budgetBytes} B ${row.withinBudget ? "ok" : "EXCEEDED"}`,
+      row.package === "@auth-recipes/core" ? "" : formatBytes(row.withCoreGzipBytes),
+    ]),
+  );
+  printTable(
+    "   import time in a fresh process (ESM loader warmed on an empty file), median (p25–p75)",
+    [
+      "package",
+      "package alone",
+      "its SDK alone",
+      "SDK + package",
+      "package / SDK",
+      "(SDK + package) / SDK",
+    ],
+    imports.map((row) => [
+      row.package,
+      ms(row.packageMs),
+      row.sdkMs ? `${ms(row.sdkMs)} ${row.sdk}` : "(no SDK)",
+      row.bothMs ? ms(row.bothMs) : "",
+      row.packageVsSdk ? ratio(row.packageVsSdk) : "",
+      row.bothVsSdk ? ratio(row.bothVsSdk) : "",
+    ]),
+  );
+  const core = sizes.find((row) => row.package === "@auth-recipes/core");
+  const goals: Goal[] = [];
+  if (core) {
+    const met = core.gzipBytes <= 2048;
+    goals.push({
+      section: 5,
+      goal: "core ≤ 2 KB min+gzip (2048 B)",
+      measured: `${core.gzipBytes} B`,
+      met,
+      note: met
+        ? undefined
+        : `missed by ${core.gzipBytes - 2048} B (${((core.gzipBytes / 2048 - 1) * 100).toFixed(0)}% over): core carries option validation with messages that name the option, redaction of email addresses and secrets in error messages, and the retry policy with backoff and jitter. Budget in CI: ${SIZE_BUDGETS["@auth-recipes/core"]} B.`,
+    });
+  }
+  for (const row of sizes) {
+    goals.push({
+      section: 5,
+      goal: `${row.package} within its size budget`,
+      measured: `${row.gzipBytes} B of ${row.budgetBytes ?? "no budget"}`,
+      met: row.withinBudget,
+    });
+  }
+  return goals;
+}
+
+export function printGoals(goals: readonly Goal[]): void {
+  printTable(
+    "Goals",
+    ["§", "goal", "measured (median, p25–p75)", "met"],
+    goals.map((goal) => [String(goal.section), goal.goal, goal.measured, goal.met ? "yes" : "NO"]),
+    goals
+      .filter((goal) => !goal.met && goal.note)
+      .map((goal) => `§${goal.section} ${goal.goal}: ${goal.note}`),
+    "left",
+  );
+}
