@@ -26,6 +26,7 @@ import {
   type SizeRow,
 } from "./size.ts";
 import { round, type Summary } from "./stats.ts";
+import { markdownReport } from "./table.ts";
 import { benchThroughput, type ThroughputResult } from "./throughput.ts";
 
 const args = process.argv.slice(2);
@@ -175,8 +176,17 @@ const json = JSON.stringify(
   2,
 );
 // The quick run's figures are a smoke test's: they never overwrite the committed ones.
-const out = join(BENCH_DIR, quick || only ? "results.quick.json" : "results.json");
+const partial = quick || only !== undefined;
+const out = join(BENCH_DIR, partial ? "results.quick.json" : "results.json");
 writeFileSync(out, `${json}\n`);
+if (!partial) {
+  // The same tables as Markdown, for the docs site to include.
+  const heading = [
+    "<!-- Written by `pnpm bench` (bench/src/main.ts); do not edit by hand. -->",
+    `Measured on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.os}, ${machine.date.slice(0, 10)}${machine.commit ? ` at commit ${machine.commit}` : ""}; load average ${machine.loadAverageAtStart.join(" ")} at the start. Times are medians over repeated samples with the interquartile range (p25–p75) in brackets; ratios are taken per round, between samples measured side by side, then summarised.`,
+  ].join("\n\n");
+  writeFileSync(join(BENCH_DIR, "results.md"), markdownReport(heading));
+}
 console.log(
   `\nwrote ${out} in ${results.seconds.toFixed(0)} s; unhandled rejections in this process: ${unhandledRejections}`,
 );

@@ -4,7 +4,7 @@ import type { HungResult } from "./hung.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { ImportRow, SizeRow } from "./size.ts";
 import { formatBytes, formatMs, formatRatio, formatSummary, type Summary } from "./stats.ts";
-import { printTable } from "./table.ts";
+import { reportTable } from "./table.ts";
 import type { ThroughputResult } from "./throughput.ts";
 
 /** One goal of issue 10, as measured. */
@@ -22,7 +22,7 @@ const ratio = (s: Summary) => formatSummary(s, formatRatio);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 export function printDispatch(rows: readonly DispatchRow[]): Goal[] {
-  printTable(
+  reportTable(
     "1. Dispatch overhead, no I/O: time per createUser call with N no-op handlers, median (p25–p75)",
     ["handlers", ...DISPATCH_VARIANTS],
     rows.map((row) => [
@@ -30,7 +30,7 @@ export function printDispatch(rows: readonly DispatchRow[]): Goal[] {
       ...DISPATCH_VARIANTS.map((variant) => ms(row.perCallMs[variant])),
     ]),
   );
-  printTable(
+  reportTable(
     "   the same, each over bare Promise.allSettled in the same round: median (p25–p75)",
     [
       "handlers",
@@ -68,7 +68,7 @@ export function printDispatch(rows: readonly DispatchRow[]): Goal[] {
 export function printLatency(results: readonly LatencyResult[]): Goal[] {
   const goals: Goal[] = [];
   for (const result of results) {
-    printTable(
+    reportTable(
       `2. Latency under I/O: one createUser through the four recipes, every upstream answering ${result.delayMs} ms late (${result.setup}), ${result.rounds} rounds, median (p25–p75)`,
       ["run", "time", "ratio"],
       [
@@ -121,7 +121,7 @@ export function printLatency(results: readonly LatencyResult[]): Goal[] {
 }
 
 export function printHung(result: HungResult): Goal[] {
-  printTable(
+  reportTable(
     `3. A hung upstream (accepts, never answers): time until createUser settles; composed with timeoutMs ${result.timeoutMs}, uncomposed capped at ${formatMs(result.capMs)}; SDK clients with their defaults`,
     [
       "hung upstream",
@@ -187,7 +187,7 @@ export function printThroughput(result: ThroughputResult): Goal[] {
   const last = series[series.length - 1]!;
   // A leak grows the heap in proportion to the events; warm-up effects (JIT code, pools) level off.
   const secondHalf = (last.heapBytes - middle.heapBytes) / Math.max(1, last.events - middle.events);
-  printTable(
+  reportTable(
     `4. Throughput and memory: ${result.events} createUser events through the four recipes, ${result.concurrency} in flight, emulators without delay`,
     ["figure", "value"],
     [
@@ -245,7 +245,7 @@ export function printThroughput(result: ThroughputResult): Goal[] {
 }
 
 export function printSizes(sizes: readonly SizeRow[], imports: readonly ImportRow[]): Goal[] {
-  printTable(
+  reportTable(
     "5. Size: each package's ESM build, bundled with its dependencies left out, minified by esbuild, gzip -9",
     ["package", "minified", "min+gzip", "budget", "with core, min+gzip"],
     sizes.map((row) => [
@@ -258,7 +258,7 @@ export function printSizes(sizes: readonly SizeRow[], imports: readonly ImportRo
       row.package === "@auth-recipes/core" ? "" : formatBytes(row.withCoreGzipBytes),
     ]),
   );
-  printTable(
+  reportTable(
     "   import time in a fresh process (ESM loader warmed on an empty file), median (p25–p75)",
     [
       "package",
@@ -303,7 +303,7 @@ export function printSizes(sizes: readonly SizeRow[], imports: readonly ImportRo
 }
 
 export function printGoals(goals: readonly Goal[]): void {
-  printTable(
+  reportTable(
     "Goals",
     ["§", "goal", "measured (median, p25–p75)", "met"],
     goals.map((goal) => [String(goal.section), goal.goal, goal.measured, goal.met ? "yes" : "NO"]),

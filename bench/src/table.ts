@@ -29,3 +29,45 @@ export function printTable(
   for (const row of rows) console.log(line(row));
   for (const note of notes) console.log(`  ${note}`);
 }
+
+interface PrintedTable {
+  title: string;
+  header: readonly string[];
+  rows: readonly (readonly string[])[];
+  notes: readonly string[];
+}
+
+const printed: PrintedTable[] = [];
+
+/** Records a table for {@link markdownReport} as well as printing it. */
+export function reportTable(
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  notes: readonly string[] = [],
+  align: "figures-right" | "left" = "figures-right",
+): void {
+  printed.push({ title, header, rows, notes });
+  printTable(title, header, rows, notes, align);
+}
+
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+
+/** Every table printed so far, as Markdown (for the docs site, which includes the file). */
+export function markdownReport(heading: string): string {
+  const parts = [heading];
+  for (const table of printed) {
+    parts.push(`### ${cell(table.title.trim())}`);
+    parts.push(
+      [
+        `| ${table.header.map(cell).join(" | ")} |`,
+        `| ${table.header.map(() => "---").join(" | ")} |`,
+        ...table.rows.map(
+          (row) => `| ${table.header.map((_, i) => cell(row[i] ?? "")).join(" | ")} |`,
+        ),
+      ].join("\n"),
+    );
+    if (table.notes.length) parts.push(table.notes.map((note) => `- ${cell(note)}`).join("\n"));
+  }
+  return `${parts.join("\n\n")}\n`;
+}
