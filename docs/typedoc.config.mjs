@@ -25,11 +25,14 @@ export default {
     excludeInternal: true,
     disableSources: true,
     disableGit: true,
+    // Options read in the order their TSDoc was written: required ones first, as the packages declare them.
+    sort: ["kind", "source-order"],
   },
   plugin: [
     "typedoc-plugin-markdown",
     "typedoc-vitepress-theme",
     "./typedoc/hide-external-inherited.mjs",
+    "./typedoc/fix-anchors.mjs",
   ],
   out: "api",
   docsRoot: ".",
@@ -40,7 +43,6 @@ export default {
   disableSources: true,
   excludePrivate: true,
   excludeExternals: true,
-  sort: ["kind", "alphabetical"],
   // Markdown output for VitePress.
   entryFileName: "index",
   outputFileStrategy: "modules",

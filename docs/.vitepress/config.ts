@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { type DefaultTheme, defineConfig } from "vitepress";
+import { apiTables } from "./api-tables.ts";
 
 // typedoc writes the API pages and their sidebar before every build (`pnpm api`); a bare
 // `vitepress dev` without them still starts, with an API section that only holds its index.
@@ -47,6 +48,9 @@ export default defineConfig({
   head: [["link", { rel: "icon", type: "image/svg+xml", href: "/logo.svg" }]],
   markdown: {
     theme: { light: "github-light", dark: "github-dark" },
+    config: (md) => {
+      md.use(apiTables);
+    },
   },
   themeConfig: {
     logo: "/logo.svg",

@@ -199,6 +199,8 @@ describe("appearance and screenshots", () => {
   ] as const)("writes artifacts/docs-%s.png", async (name, path, scheme) => {
     const page = await context.newPage();
     try {
+      // Forget a choice made with the switch (the profile keeps it): the theme follows the system's.
+      await page.addInitScript(() => localStorage.removeItem("vitepress-theme-appearance"));
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(server.origin + path, { waitUntil: "networkidle" });
       await page.locator(".VPContent").waitFor();
