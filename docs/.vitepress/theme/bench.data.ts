@@ -2,10 +2,11 @@
 // file is absent, pages show a note saying how to produce it instead of made-up numbers.
 import { readFileSync } from "node:fs";
 import { defineLoader } from "vitepress";
+import type { BenchResults } from "./bench.ts";
 
 export interface BenchData {
   /** bench/results.json as `pnpm bench` wrote it, or null when there is none. */
-  results: Record<string, unknown> | null;
+  results: BenchResults | null;
 }
 
 declare const data: BenchData;
@@ -18,6 +19,6 @@ export default defineLoader({
   load(files: string[]): BenchData {
     const [file] = files;
     if (!file) return { results: null };
-    return { results: JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> };
+    return { results: JSON.parse(readFileSync(file, "utf8")) as BenchResults };
   },
 });
