@@ -1,12 +1,5 @@
-import {
-  type ComposeOptions,
-  composeEvents,
-  type DispatchReport,
-  type EventName,
-  type Recipe,
-  type RecipeError,
-} from "@auth-recipes/core";
-import type { StripeEmulator } from "@auth-recipes/testing";
+import type { ComposeOptions, EventName, Recipe } from "@auth-recipes/core";
+import { type DispatchedEvent, dispatchEvent, type StripeEmulator } from "@auth-recipes/testing";
 import Stripe from "stripe";
 
 /**
@@ -18,27 +11,13 @@ export function stripeClient(emulator: StripeEmulator, key: string = emulator.ap
 }
 
 /** Runs one event through composeEvents, as next-auth would, and collects what core reported. */
-export async function dispatch(
+export function dispatch(
   recipe: Recipe,
   event: EventName,
   message: unknown,
   options: ComposeOptions = {},
-): Promise<{ errors: RecipeError[]; report: DispatchReport }> {
-  const errors: RecipeError[] = [];
-  let report: DispatchReport | undefined;
-  const events = composeEvents([recipe], {
-    ...options,
-    onError: (error) => {
-      errors.push(error);
-    },
-    onSettled: (settled) => {
-      report = settled;
-    },
-  });
-  const callback = events[event] as ((message: unknown) => Promise<void>) | undefined;
-  if (!callback) throw new Error(`the recipe does not handle ${event}`);
-  await callback(message);
-  return { errors, report: report! };
+): Promise<DispatchedEvent> {
+  return dispatchEvent([recipe], event, message as never, options);
 }
 
 /** A retry policy fast enough for tests. */

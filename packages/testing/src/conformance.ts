@@ -1,7 +1,6 @@
 import {
   type Awaitable,
   composeEvents,
-  type DispatchReport,
   EVENT_NAMES,
   type EventMessages,
   type EventName,
@@ -11,6 +10,7 @@ import {
   type Recipe,
   RecipeError,
 } from "@auth-recipes/core";
+import { dispatchEvent } from "./dispatch.ts";
 import {
   defaultMessage,
   emailsOf,
@@ -247,23 +247,14 @@ async function dispatch(
   message: unknown,
   retry?: Recipe["retry"],
 ): Promise<Dispatched> {
-  const errors: RecipeError[] = [];
-  let report: DispatchReport | undefined;
-  const composed = composeEvents([retry === undefined ? recipe : { ...recipe, retry }], {
-    onError: (error) => {
-      errors.push(error);
-    },
-    onSettled: (settledReport) => {
-      report = settledReport;
-    },
-  });
-  const callback = composed[event] as (message: unknown) => Promise<void>;
-  const started = performance.now();
-  await callback(message);
-  const ms = performance.now() - started;
-  const result = report?.results[0];
+  const { report, errors, durationMs } = await dispatchEvent(
+    [retry === undefined ? recipe : { ...recipe, retry }],
+    event,
+    message as never,
+  );
+  const result = report.results[0];
   if (!result) fail(`composeEvents reported nothing for ${event}`);
-  return { event, message, result, errors, ms };
+  return { event, message, result, errors, ms: durationMs };
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from "./conformance.ts";
+export * from "./dispatch.ts";
 export * from "./emulators.ts";
 export * from "./fixtures.ts";
 export * from "./http-emulator.ts";

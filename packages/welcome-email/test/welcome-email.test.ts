@@ -6,7 +6,7 @@ import {
   type HandlerResult,
   RecipeError,
 } from "@auth-recipes/core";
-import { type SmtpEmulator, startSmtpServer } from "@auth-recipes/testing";
+import { dispatchEvent, type SmtpEmulator, startSmtpServer } from "@auth-recipes/testing";
 import nodemailer10 from "nodemailer";
 import nodemailer7 from "nodemailer-7";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,18 +29,13 @@ async function dispatch(
   message: Record<string, unknown> = { user: alice },
   compose: ComposeOptions = {},
 ): Promise<{ result: HandlerResult; errors: RecipeError[]; report: DispatchReport }> {
-  const errors: RecipeError[] = [];
-  let report: DispatchReport | undefined;
-  const events = composeEvents([welcomeEmail(options)], {
-    onError: (error) => errors.push(error),
-    onSettled: (r) => {
-      report = r;
-    },
-    ...compose,
-  }) as Record<string, (message: unknown) => Promise<void>>;
-  const event = options.on ?? "createUser";
-  await events[event]!(message);
-  return { result: report!.results[0]!, errors, report: report! };
+  const { report, errors } = await dispatchEvent(
+    [welcomeEmail(options)],
+    options.on ?? "createUser",
+    message as never,
+    compose,
+  );
+  return { result: report.results[0]!, errors, report };
 }
 
 const versions = [
