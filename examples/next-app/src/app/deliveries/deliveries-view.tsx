@@ -59,17 +59,66 @@ function Email({ mail }: { mail: DeliveredEmail }) {
   );
 }
 
+/** Slack's mrkdwn as plain text, roughly as Slack shows it: dates and links by their labels. */
+function plain(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, "$1")
+    .replace(/<[^|>]+\|([^>]+)>/g, "$1")
+    .replace(/[*_`]/g, "")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+}
+
+type Line = { kind: "header" | "field" | "context" | "text"; text: string };
+
+/** The Block Kit blocks' texts, in order: headers, section text and fields, context. */
+function blockLines(blocks: unknown[]): Line[] {
+  const lines: Line[] = [];
+  const textOf = (value: unknown) =>
+    typeof (value as { text?: unknown })?.text === "string"
+      ? plain((value as { text: string }).text)
+      : undefined;
+  for (const block of blocks as Array<Record<string, unknown>>) {
+    const text = textOf(block.text);
+    if (block.type === "header" && text) lines.push({ kind: "header", text });
+    if (block.type === "section") {
+      if (text) lines.push({ kind: "text", text });
+      for (const field of (block.fields as unknown[] | undefined) ?? []) {
+        const value = textOf(field);
+        if (value) lines.push({ kind: "field", text: value.replace("\n", ": ") });
+      }
+    }
+    if (block.type === "context") {
+      for (const element of (block.elements as unknown[] | undefined) ?? []) {
+        const value = textOf(element);
+        if (value) lines.push({ kind: "context", text: value });
+      }
+    }
+  }
+  return lines;
+}
+
 function SlackMessage({ message }: { message: DeliveredSlackMessage }) {
+  const lines = message.blocks ? blockLines(message.blocks) : [];
   return (
     <div className="item" data-testid="delivered-slack">
-      <div className="meta">#{message.channel}</div>
-      <div>{message.text}</div>
-      {message.blocks ? (
-        <details>
-          <summary className="meta">Block Kit blocks</summary>
-          <pre>{JSON.stringify(message.blocks, null, 2)}</pre>
-        </details>
-      ) : null}
+      <div className="meta">
+        #{message.channel} · notification: {message.text}
+      </div>
+      {lines.length ? (
+        <div className="slack">
+          {lines.map((line, index) => (
+            // The lines of one message never move: their index is their identity.
+            // biome-ignore lint/suspicious/noArrayIndexKey: a static list
+            <div key={index} className={`slack-${line.kind}`}>
+              {line.text}
+            </div>
+          ))}
+        </div>
+      ) : (
+        <div>{message.text}</div>
+      )}
     </div>
   );
 }
