@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { type DefaultTheme, defineConfig } from "vitepress";
 import { apiTables } from "./api-tables.ts";
 
+// "/" locally and in CI; a deployment under a path (GitHub Pages: /auth-recipes/) sets DOCS_BASE.
+const base = process.env.DOCS_BASE ?? "/";
+
 // typedoc writes the API pages and their sidebar before every build (`pnpm api`); a bare
 // `vitepress dev` without them still starts, with an API section that only holds its index.
 const apiSidebarFile = new URL("../api/typedoc-sidebar.json", import.meta.url);
@@ -41,11 +44,12 @@ export default defineConfig({
   description:
     "Side effects for next-auth's events: a welcome email, Slack, Stripe and Segment, run concurrently, bounded, retried and isolated.",
   lang: "en-US",
+  base,
   cleanUrls: true,
   lastUpdated: false,
-  // Not the packages' own READMEs and not the sample sources: those are included into pages.
-  srcExclude: ["snippets/**", "test/**", "typedoc/**"],
-  head: [["link", { rel: "icon", type: "image/svg+xml", href: "/logo.svg" }]],
+  // Sample sources are included into pages, not pages themselves; README.md is for contributors.
+  srcExclude: ["snippets/**", "test/**", "typedoc/**", "README.md"],
+  head: [["link", { rel: "icon", type: "image/svg+xml", href: `${base}logo.svg` }]],
   markdown: {
     theme: { light: "github-light", dark: "github-dark" },
     config: (md) => {
