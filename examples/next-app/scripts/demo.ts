@@ -15,7 +15,7 @@ import {
   stalePackages,
 } from "./build.ts";
 import { type NextServer, startNext } from "./next-server.ts";
-import { APP_DIR, freePort, listeningPid, stopServer } from "./processes.ts";
+import { APP_DIR, freePort, portIsFree, stopServer } from "./processes.ts";
 
 const say = (line = "") => console.log(line);
 const step = (line: string) => console.log(`\x1b[2m›\x1b[0m ${line}`);
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
 
   // 3. The app, on PORT or 3000 if free, else on any free port.
   const wanted = Number(process.env.PORT || 3000);
-  const port = listeningPid(wanted) === undefined ? wanted : await freePort();
+  const port = (await portIsFree(wanted)) ? wanted : await freePort();
   step("starting the app (next start)");
   let app: NextServer;
   try {

@@ -25,6 +25,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether a port on 127.0.0.1 can be listened on now: tried, not guessed, so it works everywhere. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
 /** The socket inodes listening on a TCP port, from /proc/net/tcp and tcp6 (Linux). */
 function listeningInodes(port: number): Set<string> {
   const inodes = new Set<string>();

@@ -12,12 +12,25 @@ import { getServices } from "./lib/services.ts";
 function enabledRecipes(): Set<string> {
   const value = process.env.AUTH_RECIPES?.trim();
   if (!value) return new Set(RECIPE_NAMES);
-  return new Set(value.split(",").map((name) => name.trim()));
+  if (value === "none") return new Set();
+  const names = new Set(value.split(",").map((name) => name.trim()));
+  for (const name of names) {
+    // A typo must not silently turn a recipe off.
+    if (!(RECIPE_NAMES as readonly string[]).includes(name)) {
+      throw new TypeError(
+        `AUTH_RECIPES names an unknown recipe "${name}": use ${RECIPE_NAMES.join(", ")} or none`,
+      );
+    }
+  }
+  return names;
 }
 
 function timeoutMs(): number {
   const value = Number(process.env.AUTH_RECIPES_TIMEOUT_MS || 5_000);
-  return Number.isFinite(value) && value > 0 ? value : 5_000;
+  if (!(value > 0)) {
+    throw new RangeError("AUTH_RECIPES_TIMEOUT_MS must be a positive number of milliseconds");
+  }
+  return value;
 }
 
 let options: NextAuthOptions | undefined;
