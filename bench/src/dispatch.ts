@@ -111,6 +111,8 @@ export async function benchDispatch(options: DispatchOptions): Promise<DispatchR
       calls[name] = await calibrate(variants[name], options.sampleMs);
     }
     const samples = Object.fromEntries(DISPATCH_VARIANTS.map((name) => [name, [] as number[]]));
+    // One round thrown away: the first samples after calibration still catch V8 optimising.
+    for (const name of DISPATCH_VARIANTS) await timeCalls(variants[name], calls[name]);
     for (let round = 0; round < options.rounds; round++) {
       for (let i = 0; i < DISPATCH_VARIANTS.length; i++) {
         const name = DISPATCH_VARIANTS[(round + i) % DISPATCH_VARIANTS.length]!;

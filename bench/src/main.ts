@@ -41,7 +41,7 @@ const runs = (section: number) => !only || only.includes(section);
 
 const SETTINGS = quick
   ? {
-      dispatch: { handlerCounts: [1, 4, 16], rounds: 5, sampleMs: 2 },
+      dispatch: { handlerCounts: [1, 4, 16], rounds: 7, sampleMs: 5 },
       latency: { rounds: 3, delayMs: 50 },
       hung: { timeoutMs: 1000, capMs: 2000, repeats: 1 },
       throughput: { events: 200, warmup: 50, concurrency: 32, checkpoints: 2 },
@@ -166,11 +166,12 @@ results.unhandledRejections = unhandledRejections;
 results.seconds = round((performance.now() - started) / 1000, 3);
 machine.loadAverageAtEnd = os.loadavg().map((x) => round(x, 3));
 
-// Summaries keep 4 significant digits: more is noise, and it keeps the committed file reviewable.
+// Measured times and ratios keep 4 significant digits: more is noise, and it keeps the committed file
+// reviewable. Integers (bytes, counts) stay exact.
 const json = JSON.stringify(
   results,
-  (key, value: unknown) => {
-    if (typeof value === "number" && key !== "n") return round(value);
+  (_key, value: unknown) => {
+    if (typeof value === "number" && !Number.isInteger(value)) return round(value);
     return value as Summary;
   },
   2,
