@@ -34,8 +34,12 @@ interface HungRow {
   upstream: string;
   recipe: string;
   composedMs: Summary;
+  /** Whether the hung recipe's failure reached onError (older results: `composedReportedTimeout`). */
+  composedReportedFailure?: boolean;
   composedReportedTimeout?: boolean;
   othersDelivered?: boolean;
+  /** Whether the next sign-up, once the service answered again, went through. */
+  recovered?: boolean;
   uncomposedMs: Summary | null;
   uncomposedOutcome?: string;
 }
@@ -134,6 +138,7 @@ export function formatSummary(summary: Summary | null | undefined, format = form
 }
 
 const ratio = (x: number) => `${x.toPrecision(3)}×`;
+const yesNo = (value: boolean | undefined) => (value === undefined ? "–" : value ? "yes" : "no");
 
 /** A byte count: `2474 B (2.42 KiB)`. */
 export function formatBytes(bytes: number | undefined): string {
@@ -234,19 +239,17 @@ export function tables(results: BenchResults): Table[] {
       header: [
         "hung service",
         "composed: settles in",
-        "timeout reported",
+        "failure reported",
         "others delivered",
+        "next sign-up fine",
         "uncomposed",
       ],
       rows: results.hung.rows.map((row) => [
         row.upstream,
         formatSummary(row.composedMs),
-        row.composedReportedTimeout === undefined
-          ? "–"
-          : row.composedReportedTimeout
-            ? "yes"
-            : "no",
-        row.othersDelivered === undefined ? "–" : row.othersDelivered ? "yes" : "no",
+        yesNo(row.composedReportedFailure ?? row.composedReportedTimeout),
+        yesNo(row.othersDelivered),
+        yesNo(row.recovered),
         row.uncomposedMs
           ? formatSummary(row.uncomposedMs)
           : (row.uncomposedOutcome?.replace("cap", cap ? formatMs(cap) : "the cap") ?? "–"),
