@@ -71,7 +71,10 @@ export interface Emulators {
   segment: SegmentEmulator;
   /** Everything each emulator received, as JSON-ready data. */
   inbox(): EmulatorsInbox;
-  /** Resets all four: forgets what they received and clears their faults. */
+  /**
+   * Resets all four: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
+   * emulator stopped with `down()` stays down until its `up()`, which is async.
+   */
   reset(): void;
   /** Closes all four. Never hangs. */
   close(): Promise<void>;

@@ -81,8 +81,8 @@ export interface Emulator extends Faults {
   /** Every request received, in order, including failed and hung ones. */
   requests: RecordedRequest[];
   /**
-   * Forget everything received and clear every fault. Requests still hung are cut (their connections
-   * closed); answers still delayed are sent at once.
+   * Forget everything received and clear `fail`, `delay` and `hang`. Requests still hung are cut (their connections
+   * closed); answers still delayed are sent at once. A `down()` emulator stays down until `up()`.
    */
   reset(): void;
   /** Stop the server. Never hangs, whatever sockets are open or hung. */
