@@ -47,8 +47,9 @@ export function printDispatch(rows: readonly DispatchRow[]): Goal[] {
       ms(row.addedPerHandlerMs),
     ]),
     [
-      "sequential awaits each handler in turn (what a hand-written events.createUser does); mitt neither",
-      "awaits its handlers nor catches their rejections; allSettled + timeout races each handler with a timer.",
+      "sequential awaits each handler in turn, as a hand-written events.createUser does.",
+      "mitt neither awaits its handlers nor catches their rejections.",
+      "allSettled + timeout races each handler with a timer, cleared when the handler settles.",
     ],
   );
   return rows.map((row) => {
@@ -144,8 +145,7 @@ export function printHung(result: HungResult): Goal[] {
         : `${formatMs(row.uncomposedMs)} (${row.uncomposedOutcome})`,
     ]),
     [
-      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's",
-      "WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 3 retries.",
+      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 3 retries.",
       ...result.rows.map(
         (row) => `${row.upstream} hung → reported as ${row.reportedAs.join(" | ")}`,
       ),
@@ -228,9 +228,9 @@ export function printThroughput(result: ThroughputResult): Goal[] {
       ]),
     ],
     [
-      `counted at the emulators per user, warm-up (${result.warmup} events) included; the load runs in a child`,
-      "process so that RSS and heap are the app's alone. Emulators and load share the machine's cores. The heap is",
-      "measured after the warm-up and each chunk, once the clients' 3 s request timers have expired, after GC.",
+      `Deliveries are counted at the emulators per user, the ${result.warmup} warm-up events included.`,
+      "The load runs in a child process so that RSS and heap are the app's alone; emulators and load share the machine's cores.",
+      `The heap is measured after the warm-up and after each of the ${series.length - 1} parts of the run, once the clients' 3 s request timers have expired, after GC.`,
       ...(result.errors.length ? [`errors: ${result.errors.join("; ")}`] : []),
     ],
     "left",
