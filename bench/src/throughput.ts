@@ -86,7 +86,7 @@ function countDeliveries(services: Services, expected: string[]): DeliveryCount[
 function runWorker(input: WorkerInput): Promise<WorkerOutput> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL("./throughput-worker.ts", import.meta.url).pathname, [], {
-      execArgv: ["--expose-gc", "--conditions=@auth-recipes/source", "--import", "tsx"],
+      execArgv: ["--expose-gc", "--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let done = false;
