@@ -3,9 +3,8 @@
 // `appEvents()` object that the Next.js app hands next-auth v4.
 import { Auth, type AuthConfig } from "@auth/core";
 import Nodemailer from "@auth/core/providers/nodemailer";
-import { type Emulators, startEmulators } from "@auth-recipes/testing";
+import { type Emulators, emulatorEnvironment, startEmulators } from "@auth-recipes/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { emulatorEnv } from "../e2e/support/emulators.ts";
 import { appAdapter } from "../src/db/adapter.ts";
 import { type AppDatabase, openDatabase } from "../src/db/database.ts";
 import { appEvents, stripeCustomerIdOf } from "../src/events.ts";
@@ -23,7 +22,7 @@ let config: AuthConfig;
 beforeAll(async () => {
   emulators = await startEmulators();
   // The app's own variables, as the emulators' bin prints them; no inbox here.
-  services = createServices(emulatorEnv(emulators, "http://127.0.0.1:9/_inbox"));
+  services = createServices(emulatorEnvironment(emulators));
   db = openDatabase(":memory:");
   config = {
     basePath: "/auth",

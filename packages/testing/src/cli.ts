@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The `auth-recipes-emulators` bin: the four emulators on fixed ports for local development and demos,
 // the environment variables that point an app at them, and a JSON inbox of what each one received.
-import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
 import { parseArgs } from "node:util";
-import { type Emulators, startEmulators } from "./emulators.ts";
+import { startEmulators } from "./emulators.ts";
+import { emulatorEnvironment } from "./environment.ts";
+import { serveInbox } from "./inbox-server.ts";
 
 const PORTS = {
   inbox: { flag: "inbox-port", env: "AUTH_RECIPES_INBOX_PORT", default: 4000 },
@@ -47,68 +47,6 @@ function port(service: Service, flags: Record<string, unknown>, env: NodeJS.Proc
   return value;
 }
 
-/** The variables an app reads to reach the emulators instead of the real services. */
-function environment(emulators: Emulators, inboxUrl: string): Record<string, string> {
-  const { smtp, slack, stripe, segment } = emulators;
-  return {
-    // next-auth's Email provider reads EMAIL_SERVER; the welcome-email recipe takes the same URL.
-    EMAIL_SERVER: smtp.smtpUrl,
-    SMTP_URL: smtp.smtpUrl,
-    SLACK_API_URL: slack.clientOptions.slackApiUrl,
-    SLACK_TOKEN: slack.token,
-    STRIPE_HOST: stripe.clientOptions.host,
-    STRIPE_PORT: String(stripe.clientOptions.port),
-    STRIPE_PROTOCOL: stripe.clientOptions.protocol,
-    STRIPE_SECRET_KEY: stripe.apiKey,
-    SEGMENT_HOST: segment.clientOptions.host,
-    SEGMENT_PATH: segment.clientOptions.path,
-    SEGMENT_WRITE_KEY: segment.writeKey,
-    AUTH_RECIPES_INBOX_URL: inboxUrl,
-  };
-}
-
-async function serveInbox(emulators: Emulators, host: string, port: number) {
-  const sockets = new Set<Socket>();
-  // No CORS headers on purpose: the inbox holds sign-in links, and a page on another origin must not
-  // read it from the developer's browser.
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify(body, null, 2));
-    };
-    if (path !== "/_inbox") return send(404, { error: "not found: try GET /_inbox" });
-    if (req.method === "GET" || req.method === "HEAD") return send(200, emulators.inbox());
-    if (req.method === "DELETE") {
-      emulators.reset();
-      return send(200, { reset: true });
-    }
-    res.setHeader("allow", "GET, HEAD, DELETE");
-    return send(405, { error: "method not allowed" });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const actual = typeof address === "object" && address ? address.port : port;
-  return {
-    url: `http://${host}:${actual}/_inbox`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   let flags: Record<string, unknown>;
   try {
@@ -144,7 +82,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   let inbox: Awaited<ReturnType<typeof serveInbox>>;
   try {
-    inbox = await serveInbox(emulators, host, ports.inbox);
+    inbox = await serveInbox(emulators, { host, port: ports.inbox });
   } catch (error) {
     await emulators.close();
     throw error;
@@ -164,7 +102,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 
-  const variables = environment(emulators, inbox.url);
+  const variables = emulatorEnvironment(emulators, inbox.url);
   if (flags.json) {
     console.log(JSON.stringify({ env: variables, inbox: inbox.url }));
   } else {
