@@ -1,5 +1,5 @@
 import { configError } from "./config-error.ts";
-import { contain, DispatchId, type HandlerResult, runRoute } from "./dispatch.ts";
+import { contain, DispatchId, type HandlerResult, ignoreRejection, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
 import { type RecipeInput, type RouteOptions, resolveRoutes } from "./routes.ts";
@@ -16,7 +16,8 @@ export interface ComposeOptions extends RouteOptions {
   /**
    * Vercel's `waitUntil` or Next.js `after`: the composed callback hands it the settling promise and
    * resolves at once, so the response does not wait for side effects. If it throws (called outside a
-   * request), the callback waits for the side effects instead of losing them.
+   * request), the callback waits for the side effects instead of losing them; if it returns a promise
+   * that rejects, the rejection is ignored (never unhandled) and the side effects still run.
    */
   waitUntil?: (promise: Promise<unknown>) => unknown;
 }
@@ -40,6 +41,8 @@ export interface DispatchReport {
 export type ComposedEvents = {
   [E in EventName]?: (message: EventMessages[E]) => Promise<void>;
 };
+
+const resolved = Promise.resolve();
 
 function defaultOnError(error: RecipeError): void {
   // The message names the recipe and event and quotes the (redacted) cause; never the event's payload.
@@ -99,8 +102,9 @@ export function composeEvents(
       });
       if (waitUntil) {
         try {
-          waitUntil(settling);
-          return Promise.resolve();
+          // An async waitUntil's rejection would be unhandled: settling goes on either way.
+          ignoreRejection(waitUntil(settling));
+          return resolved;
         } catch {
           // Outside a request scope `after()` throws: wait instead, so nothing is lost.
         }

@@ -91,10 +91,14 @@ function shouldRetry(retry: RetryPolicy, error: unknown, attempt: number): boole
 /** Calls a user callback so that neither its throw nor its rejection escapes. */
 export function contain(callback: () => unknown): void {
   try {
-    const returned = callback() as { then?: unknown } | undefined;
-    if (returned && typeof returned.then === "function")
-      (returned as Promise<unknown>).then(undefined, () => {});
+    ignoreRejection(callback());
   } catch {
     // A broken logger must not break the dispatch it reports on.
   }
+}
+
+/** Marks a callback's returned promise (or thenable) handled, so its rejection is not unhandled. May throw. */
+export function ignoreRejection(returned: unknown): void {
+  const then = (returned as { then?: unknown } | null | undefined)?.then;
+  if (typeof then === "function") then.call(returned, undefined, () => {});
 }
