@@ -164,7 +164,10 @@ describe("statuses of hostile values", () => {
     const statuses: Record<string, string> = {};
     const values = Object.fromEntries(hostileValues());
     const events = composeEvents(
-      Object.entries(values).map(([name, make]) => ({ name, events: { signIn: () => make() } })),
+      Object.entries(values).map(([name, make]) => ({
+        name,
+        events: { signIn: make as () => void },
+      })),
       {
         onSettled: (report) => {
           for (const result of report.results) statuses[result.recipe] = result.status;
