@@ -104,12 +104,13 @@ describe.each(PATHS)("a handler that %ss", (path) => {
       unhandled.length = 0;
       const reports: DispatchReport[] = [];
       const errors: RecipeError[] = [];
-      const handler = () => {
+      // Cast: TypeScript would refuse these returns, JavaScript handlers can still make them.
+      const handler = (() => {
         const value = make();
         if (path === "throw") throw value;
         if (path === "reject") return Promise.reject(value);
         return value;
-      };
+      }) as () => void;
       for (const waitUntil of [
         undefined,
         (promise: Promise<unknown>) => void promise,
