@@ -22,6 +22,11 @@ export class SlackNotifyError extends Error {
   declare readonly statusCode?: number;
   /** Seconds Slack asked to wait, for a rate limit that said so. */
   declare readonly retryAfter?: number;
+  /**
+   * The same wait in ms, the field core's retry reads: another attempt waits at least that long,
+   * within the deadline and `maxDelayMs`.
+   */
+  declare readonly retryAfterMs?: number;
 
   constructor(
     message: string,
@@ -31,6 +36,7 @@ export class SlackNotifyError extends Error {
       slackError?: string;
       statusCode?: number;
       retryAfter?: number;
+      retryAfterMs?: number;
       cause: unknown;
     },
   ) {
@@ -126,7 +132,7 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
         kind: "rate_limited",
         retryable: true,
         statusCode: 429,
-        ...(known ? { retryAfter } : {}),
+        ...(known ? { retryAfter, retryAfterMs: retryAfter * 1000 } : {}),
         cause: error,
       },
     );

@@ -415,6 +415,7 @@ describe("slackNotify: failures", () => {
       kind: "rate_limited",
       retryable: true,
       retryAfter: 30,
+      retryAfterMs: 30_000,
       statusCode: 429,
     });
     expect(cause(errors[0]).message).toBe(
@@ -430,6 +431,7 @@ describe("slackNotify: failures", () => {
       kind: "rate_limited",
       retryable: true,
       retryAfter: 0,
+      retryAfterMs: 0,
     });
     slack.reset();
     slack.fail({ times: 1, status: 429, headers: { "Retry-After": "0" } });
@@ -456,6 +458,7 @@ describe("slackNotify: failures", () => {
       statusCode: 429,
     });
     expect(cause(errors[0])).not.toHaveProperty("retryAfter");
+    expect(cause(errors[0])).not.toHaveProperty("retryAfterMs");
     expect(cause(errors[0]).message).toBe(
       "[auth-recipes/slack] chat.postMessage was rate-limited by Slack",
     );

@@ -19,6 +19,11 @@ export class StripeCustomerError extends Error {
   declare readonly code?: string;
   /** Stripe's request id (`req_…`), to find the request in the Dashboard's logs. */
   declare readonly requestId?: string;
+  /**
+   * How long Stripe asked to wait before another attempt (its `Retry-After` header, on a 429), in ms:
+   * core's retry waits at least that long, within the deadline and `maxDelayMs`.
+   */
+  declare readonly retryAfterMs?: number;
 
   constructor(
     message: string,
@@ -28,6 +33,7 @@ export class StripeCustomerError extends Error {
       statusCode?: number;
       code?: string;
       requestId?: string;
+      retryAfterMs?: number;
       cause?: unknown;
     },
   ) {
@@ -67,6 +73,24 @@ export function isIdempotencyError(error: unknown): boolean {
   );
 }
 
+/**
+ * Whether an error is Stripe's 409 for an idempotency key whose first request is still being processed
+ * (two createUser for one user at once): the answer comes once that request is done.
+ */
+export function isKeyInUse(error: unknown): boolean {
+  const e = error as { statusCode?: unknown; code?: unknown } | null;
+  return typeof e === "object" && e !== null && e.code === "idempotency_key_in_use";
+}
+
+/** A `Retry-After` header's delay in ms: delta-seconds or an HTTP date; undefined when absent or bad. */
+export function retryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== "string" || !text.trim()) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
 /** Whether an error is Stripe's 404 for an id that does not exist. */
 export function isMissing(error: unknown): boolean {
   const e = error as { statusCode?: unknown; code?: unknown } | null;
@@ -100,6 +124,7 @@ export function toStripeCustomerError(error: unknown, action: string): unknown {
   } else {
     retryable = statusCode === 409 || statusCode === 429 || statusCode >= 500;
   }
+  const after = statusCode === 429 ? retryAfterMs(headers["retry-after"]) : undefined;
   const status = [statusCode, code].filter((part) => part !== undefined).join(" ");
   const message = `[auth-recipes/stripe] ${action} failed: ${type}${status ? ` (${status})` : ""}: ${redact(describe(error))}`;
   return new StripeCustomerError(message, {
@@ -108,6 +133,7 @@ export function toStripeCustomerError(error: unknown, action: string): unknown {
     ...(statusCode !== undefined ? { statusCode } : {}),
     ...(code !== undefined ? { code } : {}),
     ...(typeof e.requestId === "string" ? { requestId: e.requestId } : {}),
+    ...(after !== undefined ? { retryAfterMs: after } : {}),
     cause: error,
   });
 }

@@ -6,6 +6,7 @@ import { searchValue } from "./escape.ts";
 import { idempotencyKey } from "./idempotency-key.ts";
 import {
   isIdempotencyError,
+  isKeyInUse,
   isMissing,
   StripeCustomerError,
   toStripeCustomerError,
@@ -18,8 +19,10 @@ export interface CustomerCreatedInfo {
   /** The user's Stripe customer, its `metadata.userId` set to the user's id. */
   customer: Stripe.Customer;
   /**
-   * True when the customer was found by email (an existing customer that no other user owned) rather
-   * than created by this call.
+   * True when the customer existed before this createUser: found by email (a customer no other user
+   * owned), or this user's from an earlier createUser. False when this createUser made it, also when an
+   * earlier attempt of it did and only that attempt's answer was lost (in this process), and when it
+   * waited for a concurrent createUser for the same user to make it.
    */
   reused: boolean;
 }
@@ -132,6 +135,13 @@ function caller(context: HandlerContext): Call {
   };
 }
 
+// How often a create whose idempotency key is in use (a concurrent createUser for the same user) asks
+// again; Stripe answers with the first request's result once that is done.
+const IN_USE_POLL_MS = 50;
+// Dispatches whose createUser sent customers.create, so that a retry finding the customer knows it made
+// it. Bounded: a dispatch that never settles is forgotten after this many others.
+const MAX_REMEMBERED = 1000;
+
 function userIdOf(user: AuthUser | null | undefined): string | undefined {
   const id = (user as { id?: unknown } | null | undefined)?.id;
   return typeof id === "string" && id ? id : typeof id === "number" ? String(id) : undefined;
@@ -228,14 +238,28 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     return result.data.find((c) => c.metadata?.userId === userId);
   }
 
+  /** Dispatches (by id) that sent customers.create for their user. */
+  const creating = new Set<string>();
+
   async function create(
     call: Call,
     params: Stripe.CustomerCreateParams,
     userId: string,
+    context: HandlerContext,
   ): Promise<Stripe.Customer> {
     const key = await idempotencyKey(userId);
+    if (creating.size >= MAX_REMEMBERED) creating.delete(creating.values().next().value!);
+    creating.add(context.dispatchId);
     try {
-      return await call("customers.create", (o) => stripe.customers.create(params, o), key);
+      for (let wait = IN_USE_POLL_MS; ; wait = Math.min(wait * 2, 500)) {
+        try {
+          return await call("customers.create", (o) => stripe.customers.create(params, o), key);
+        } catch (error) {
+          // The other createUser's request is still going through: its answer is ours too, once done.
+          if (!isKeyInUse(error) || Date.now() + wait >= context.deadline) throw error;
+          await new Promise((wake) => setTimeout(wake, wait));
+        }
+      }
     } catch (error) {
       if (!isIdempotencyError(error)) throw error;
       // The key was first used with other parameters (the user's name changed between two createUser
@@ -262,6 +286,8 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     const params = await wanted(user, userId);
     let customer: Stripe.Customer | undefined;
     let reused = false;
+    // An earlier attempt of this dispatch sent the create: a customer of this user's is that one.
+    const madeHere = creating.has(context.dispatchId);
     if (reuseExisting && params.email) {
       const candidates = await listByEmail(call, params.email);
       // This user's own customer first (a retry or a repeated createUser), then one nobody owns.
@@ -269,7 +295,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
         candidates.find((c) => c.metadata?.userId === userId) ??
         candidates.find((c) => !c.metadata?.userId);
       if (found) {
-        reused = true;
+        reused = !(madeHere && found.metadata?.userId === userId);
         customer =
           found.metadata?.userId === userId
             ? found
@@ -278,8 +304,9 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
               );
       }
     }
-    customer ??= await create(call, params, userId);
+    customer ??= await create(call, params, userId, context);
     if (onCustomerCreated) await onCustomerCreated({ user, customer, reused });
+    creating.delete(context.dispatchId);
   }
 
   async function updateUser(
