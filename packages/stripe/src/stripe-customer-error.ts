@@ -1,9 +1,13 @@
+import { UpstreamError } from "@auth-recipes/core/kit";
+
 /**
  * Why a `stripeCustomer` handler failed: the error it throws, which `onError` receives as the `cause` of
- * a `RecipeError`. Its message names the Stripe call and Stripe's error type, status and code, and quotes
- * Stripe's message with email addresses and keys cut out; the SDK's error stays in `cause`.
+ * a `RecipeError`. Its message reads `[auth-recipes/stripe] …`, names the Stripe call and Stripe's error
+ * type, status and code, and quotes Stripe's message redacted by the kit (email addresses, keys); the
+ * SDK's error, which can echo the email (`Invalid email address: …`), is kept as the non-enumerable
+ * `unsafeCause`, which no logger prints.
  */
-export class StripeCustomerError extends Error {
+export class StripeCustomerError extends UpstreamError {
   override name = "StripeCustomerError";
   /**
    * Whether another attempt may succeed, read by core's `isRetryable`: true for connection errors,
@@ -13,7 +17,7 @@ export class StripeCustomerError extends Error {
   declare readonly retryable: boolean;
   /** The SDK's error class name, such as `StripeInvalidRequestError`. */
   declare readonly stripeType?: string;
-  /** The HTTP status Stripe answered, if it answered. */
+  /** The HTTP status Stripe answered, if it answered (also as `status`). */
   declare readonly statusCode?: number;
   /** Stripe's error code, such as `resource_missing`. */
   declare readonly code?: string;
@@ -37,20 +41,12 @@ export class StripeCustomerError extends Error {
       cause?: unknown;
     },
   ) {
-    const { cause, ...rest } = fields;
-    super(message, { cause });
-    for (const [key, value] of Object.entries(rest)) {
+    const { cause, retryable, retryAfterMs, statusCode, code, ...rest } = fields;
+    super("stripe", message, { cause, retryable, retryAfterMs, status: statusCode, code });
+    for (const [key, value] of Object.entries({ ...rest, statusCode })) {
       if (value !== undefined) Object.assign(this, { [key]: value });
     }
   }
-}
-
-// Email addresses, and Stripe keys whole or masked as Stripe quotes them (`sk_test_****1234`).
-const SECRETS = /[^\s<>"'(,;]+@[^\s<>"'),;]+|\b(?:sk|rk|pk|whsec)_[\w*]+|Bearer\s+\S+/g;
-
-/** Cuts email addresses and key shapes out of a text that came from Stripe or the network. */
-export function redact(text: string): string {
-  return text.replace(SECRETS, "[redacted]");
 }
 
 function describe(error: unknown): string {
@@ -126,7 +122,8 @@ export function toStripeCustomerError(error: unknown, action: string): unknown {
   }
   const after = statusCode === 429 ? retryAfterMs(headers["retry-after"]) : undefined;
   const status = [statusCode, code].filter((part) => part !== undefined).join(" ");
-  const message = `[auth-recipes/stripe] ${action} failed: ${type}${status ? ` (${status})` : ""}: ${redact(describe(error))}`;
+  // The kit's UpstreamError redacts the message: Stripe's own quotes the email it refused.
+  const message = `${action} failed: ${type}${status ? ` (${status})` : ""}: ${describe(error)}`;
   return new StripeCustomerError(message, {
     retryable,
     stripeType: type,

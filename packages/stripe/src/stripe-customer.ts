@@ -1,7 +1,8 @@
 import type { AuthUser, Awaitable, HandlerContext, Recipe, Skip } from "@auth-recipes/core";
 import { skip } from "@auth-recipes/core";
+import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit";
 import type Stripe from "stripe";
-import { customerName, usableEmail } from "./customer-fields.ts";
+import { customerName } from "./customer-fields.ts";
 import { searchValue } from "./escape.ts";
 import { idempotencyKey } from "./idempotency-key.ts";
 import {
@@ -73,34 +74,35 @@ export interface StripeCustomerOptions {
   syncOnUpdate?: boolean;
 }
 
-const PREFIX = "[auth-recipes/stripe]";
-
-function configError(message: string): never {
-  throw new TypeError(`${PREFIX} ${message}`);
-}
+const PKG = "stripe";
+const PREFIX = `[auth-recipes/${PKG}]`;
 
 function checkOptions(options: StripeCustomerOptions): void {
   if (typeof options !== "object" || options === null) {
-    configError("options are required: stripeCustomer({ stripe: new Stripe(secretKey) })");
+    throw configError(
+      PKG,
+      "options are required: stripeCustomer({ stripe: new Stripe(secretKey) })",
+    );
   }
   const { stripe } = options;
-  if (stripe === undefined || stripe === null) configError('option "stripe" is required');
+  if (stripe === undefined || stripe === null) throw requiredOption(PKG, "stripe");
   const customers = (stripe as unknown as { customers?: Record<string, unknown> }).customers;
   for (const method of ["create", "list", "retrieve", "update", "search"]) {
     if (typeof customers?.[method] !== "function") {
-      configError(
+      throw configError(
+        PKG,
         `option "stripe" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
       );
     }
   }
   for (const name of ["customerParams", "onCustomerCreated", "getCustomerId"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
-      configError(`option "${name}" must be a function`);
+      throw configError(PKG, `option "${name}" must be a function`);
     }
   }
   for (const name of ["reuseExisting", "syncOnUpdate"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "boolean") {
-      configError(`option "${name}" must be a boolean`);
+      throw configError(PKG, `option "${name}" must be a boolean`);
     }
   }
 }
@@ -202,7 +204,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     if (name) params.name = name;
     const custom = customerParams ? await customerParams(user) : undefined;
     if (custom !== undefined && (typeof custom !== "object" || custom === null)) {
-      const error = new TypeError(`${PREFIX} option "customerParams" must return an object`);
+      const error = configError(PKG, 'option "customerParams" must return an object');
       throw Object.assign(error, { retryable: false });
     }
     const metadata = custom?.metadata && typeof custom.metadata === "object" ? custom.metadata : {};
