@@ -4,7 +4,7 @@ import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { getMigrations } from "better-auth/db/migration";
 import Database from "better-sqlite3";
-import { authRecipes } from "../src/index.ts";
+import { type AuthRecipesPlugin, authRecipes } from "../src/index.ts";
 
 export const PASSWORD = "correct horse battery staple";
 export const ORIGIN = "http://127.0.0.1:3000";
@@ -45,6 +45,8 @@ export interface AppOptions {
 
 export interface App {
   auth: ReturnType<typeof betterAuth>;
+  /** The plugin as registered, to call its hooks again as better-auth would. */
+  plugin: AuthRecipesPlugin;
   reports: DispatchReport[];
   errors: RecipeError[];
   /** Signs up by email and password; returns the new user's id and a cookie header for its session. */
@@ -67,6 +69,17 @@ export async function startApp(options: AppOptions): Promise<App> {
   const reports: DispatchReport[] = [];
   const errors: RecipeError[] = [];
   const sqlite = options.database === "memory" ? undefined : new Database(":memory:");
+  const plugin = authRecipes(options.recipes, {
+    ...options.compose,
+    onError: (error) => {
+      errors.push(error);
+      return options.compose?.onError?.(error);
+    },
+    onSettled: (report) => {
+      reports.push(report);
+      return options.compose?.onSettled?.(report);
+    },
+  });
   const config = {
     baseURL: ORIGIN,
     secret: "better-auth-test-secret-6f1c0e9a4b7d2358a1e0c9f4",
@@ -85,25 +98,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     telemetry: { enabled: false },
     logger: { level: "error" as const },
     ...options.auth,
-    plugins: [
-      authRecipes(options.recipes, {
-        ...options.compose,
-        onError: (error) => {
-          errors.push(error);
-          return options.compose?.onError?.(error);
-        },
-        onSettled: (report) => {
-          reports.push(report);
-          return options.compose?.onSettled?.(report);
-        },
-      }),
-      ...(options.auth?.plugins ?? []),
-    ],
+    plugins: [plugin, ...(options.auth?.plugins ?? [])],
   } satisfies BetterAuthOptions;
   if (sqlite) await (await getMigrations(config)).runMigrations();
   const auth = betterAuth(config) as unknown as ReturnType<typeof betterAuth>;
   return {
     auth,
+    plugin,
     reports,
     errors,
     async signUp(email, name = "Alice Liddell") {
