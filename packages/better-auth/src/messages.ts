@@ -32,16 +32,17 @@ function emailVerifiedAt(row: Row): Date | null {
 
 /**
  * better-auth's user row in next-auth's `AdapterUser` shape: every column is kept (an app's
- * `additionalFields` too, as next-auth keeps an adapter's columns), `image` is `null` when absent and
- * `emailVerified` a `Date` or `null`. User rows hold no secrets.
+ * `additionalFields` too, as next-auth keeps an adapter's columns), `emailVerified` is a `Date` or
+ * `null`, and a missing name or image is `null`: better-auth stores `""` for a provider that gave no name,
+ * where next-auth stores `null`, and recipes greet a `null` name by design. User rows hold no secrets.
  */
 export function toUser(row: Row): AuthUser {
   return {
     ...row,
     id: String(row.id),
-    name: typeof row.name === "string" ? row.name : null,
-    email: typeof row.email === "string" ? row.email : null,
-    image: typeof row.image === "string" ? row.image : null,
+    name: text(row.name) ?? null,
+    email: text(row.email) ?? null,
+    image: text(row.image) ?? null,
     emailVerified: emailVerifiedAt(row),
   } as AuthUser;
 }
