@@ -1,9 +1,11 @@
 // What better-auth really passes to each hook, and what the recipes receive: a recording recipe in a
 // real better-auth instance (SQLite through better-sqlite3, migrated by better-auth), through its API.
 import type { EventName, Recipe } from "@auth-recipes/core";
+import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import { afterEach, describe, expect, it } from "vitest";
 import { authRecipes } from "../src/index.ts";
-import { type App, startApp } from "./helpers.ts";
+import { type App, ORIGIN, startApp } from "./helpers.ts";
+import { startOAuthProvider } from "./oauth-provider.ts";
 
 interface Seen {
   event: EventName;
@@ -135,6 +137,90 @@ describe("messages under better-auth, in next-auth's shapes", () => {
         },
       },
     ]);
+  });
+});
+
+describe("a real OAuth authorization-code flow (a local provider on 127.0.0.1)", () => {
+  it("sign-up, then sign-in, through /callback/:id: the provider and account in signIn, no token", async () => {
+    const provider = await startOAuthProvider();
+    try {
+      const { recipe, seen } = recorder();
+      app = await startApp({
+        recipes: [recipe],
+        auth: {
+          plugins: [
+            genericOAuth({
+              config: [
+                {
+                  providerId: "local",
+                  clientId: "local-client",
+                  clientSecret: "local-secret",
+                  authorizationUrl: `${provider.url}/authorize`,
+                  tokenUrl: `${provider.url}/token`,
+                  userInfoUrl: `${provider.url}/userinfo`,
+                  scopes: ["openid", "email", "profile"],
+                },
+              ],
+            }),
+          ],
+        },
+      });
+      provider.signInAs({ sub: "local-dora", email: "dora@example.test", name: "Dora Explorer" });
+      const json = { origin: ORIGIN, "content-type": "application/json" };
+      const signIn = async () => {
+        const start = await app!.auth.handler(
+          new Request(`${ORIGIN}/api/auth/sign-in/social`, {
+            method: "POST",
+            headers: json,
+            body: JSON.stringify({ provider: "local", callbackURL: "/welcome" }),
+          }),
+        );
+        const { url } = (await start.json()) as { url: string };
+        const cookie = start.headers
+          .getSetCookie()
+          .map((line) => line.split(";")[0])
+          .join("; ");
+        const authorized = await fetch(url, { redirect: "manual" });
+        const callback = authorized.headers.get("location") ?? "";
+        expect(new URL(callback).pathname).toBe("/api/auth/callback/local");
+        const done = await app!.auth.handler(new Request(callback, { headers: { cookie } }));
+        expect(done.status).toBe(302);
+      };
+      await signIn();
+      expect(provider.accessTokens).toHaveLength(1);
+
+      expect(seen.map((s) => s.event)).toEqual(["createUser", "linkAccount", "signIn"]);
+      const user = seen[0]?.message.user as Record<string, unknown>;
+      expect(user).toMatchObject({ name: "Dora Explorer", email: "dora@example.test" });
+      const account = {
+        provider: "local",
+        type: "oauth",
+        providerAccountId: "local-dora",
+        userId: user.id,
+        scope: expect.stringContaining("email"),
+      };
+      expect(seen[1]?.message.account).toEqual(account);
+      expect(seen[2]?.message).toEqual({
+        user: expect.objectContaining({ id: user.id }),
+        account,
+        isNewUser: true,
+      });
+      const everything = JSON.stringify(seen);
+      expect(everything).not.toMatch(secretPattern);
+      expect(everything).not.toContain("fixture-refresh-token");
+
+      // Signing in again: the callback's path names the provider, the account is read back by it.
+      seen.length = 0;
+      await signIn();
+      expect(seen).toEqual([
+        {
+          event: "signIn",
+          message: { user: expect.objectContaining({ id: user.id }), account, isNewUser: false },
+        },
+      ]);
+    } finally {
+      await provider.close();
+    }
   });
 });
 
