@@ -124,7 +124,7 @@ it("on SIGTERM, close() lets the running handler finish and the process exits by
   expect(Date.now() - stopped).toBeLessThan(5_000);
   expect(lines(log).map(([what]) => what)).toEqual(["start", "done"]);
   const [job] = await queue.getCompleted();
-  expect((job?.data as RecipeJobData).recipe).toBe("slow");
+  expect((job?.data as RecipeJobData | undefined)?.recipe).toBe("slow");
 });
 
 it("close() gives up on a handler after closeTimeoutMs, and its job goes back to the queue", async () => {

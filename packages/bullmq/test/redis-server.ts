@@ -49,7 +49,7 @@ export async function startRedis(): Promise<RedisServer> {
         "yes",
       ];
       const process = spawn(
-        "/usr/bin/redis-server",
+        process.env.REDIS_SERVER ?? "redis-server",
         [...args, "--maxmemory-policy", "noeviction"],
         {
           stdio: ["ignore", "pipe", "pipe"],
