@@ -48,27 +48,27 @@ export async function startRedis(): Promise<RedisServer> {
         "--appendonly",
         "yes",
       ];
-      const process = spawn(
+      const server = spawn(
         process.env.REDIS_SERVER ?? "redis-server",
         [...args, "--maxmemory-policy", "noeviction"],
         {
           stdio: ["ignore", "pipe", "pipe"],
         },
       );
-      child = process;
+      child = server;
       let output = "";
       const timer = setTimeout(
         () => reject(new Error(`redis-server did not start: ${output}`)),
         10_000,
       );
-      process.stdout?.on("data", (chunk: Buffer) => {
+      server.stdout?.on("data", (chunk: Buffer) => {
         output += chunk;
         if (output.includes("Ready to accept connections")) {
           clearTimeout(timer);
           resolve();
         }
       });
-      process.on("exit", (code) => {
+      server.on("exit", (code) => {
         clearTimeout(timer);
         reject(new Error(`redis-server exited (${code}): ${output}`));
       });
