@@ -38,7 +38,7 @@ describe("in a real process", () => {
     expect(code).toBe(0);
     const lines = stderr.trim().split("\n");
     expect(lines).toEqual([
-      '[auth-recipes] recipe "crm" failed on createUser after 1 attempt: could not add [redacted] with key [redacted] and [redacted]',
+      '[auth-recipes] recipe "crm" failed on createUser after 1 attempt: could not add [redacted] with key [redacted] and Bearer [redacted]',
     ]);
     expect(stderr).not.toMatch(/ada|lovelace|sk_test|xoxb/i);
   });
