@@ -1,5 +1,5 @@
 import type { DispatchReport } from "@auth-recipes/core";
-import { redact } from "./kit.ts";
+import { redact } from "@auth-recipes/core/kit";
 
 /**
  * The queue could not take a dispatch's jobs before the deadline. Thrown by the handler of the recipe

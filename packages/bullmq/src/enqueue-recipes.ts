@@ -1,16 +1,22 @@
 import {
   composeEvents,
   type DispatchReport,
+  EVENT_NAMES,
   type EventName,
   type HandlerContext,
   type Recipe,
   type RecipeEvents,
   type RecipeInput,
 } from "@auth-recipes/core";
+import {
+  configError,
+  configRangeError,
+  requiredOption,
+  resolveRoutes,
+} from "@auth-recipes/core/kit";
 import type { JobsOptions, Queue } from "bullmq";
 import { EnqueueError } from "./enqueue-error.ts";
 import { jobName, type RecipeJobData, recipeJobId } from "./job.ts";
-import { configError, configRangeError, requiredOption, resolveRoutes } from "./kit.ts";
 import { withoutSecrets } from "./secrets.ts";
 import { encodeMessage } from "./wire.ts";
 
@@ -106,7 +112,6 @@ export function enqueueRecipes(
   }
   // The same validation and the same events as composeEvents: a typo fails here, not in a worker.
   const routes = resolveRoutes(recipes, inline);
-  composeEvents(recipes, inline);
 
   const jobOptions: JobsOptions = {
     attempts: MAX_JOB_ATTEMPTS,
@@ -116,7 +121,8 @@ export function enqueueRecipes(
   };
 
   const events: Record<string, RecipeEvents[EventName]> = {};
-  for (const [event, list] of routes) {
+  for (const event of EVENT_NAMES) {
+    const list = routes[event];
     if (!list.length) continue;
     const names = list.map((route) => route.recipe);
     events[event] = async (message: unknown, context: HandlerContext) => {

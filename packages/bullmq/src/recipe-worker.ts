@@ -6,9 +6,6 @@ import {
   type RecipeInput,
   type RetryOptions,
 } from "@auth-recipes/core";
-import { type Job, UnrecoverableError, Worker, type WorkerOptions } from "bullmq";
-import { RECIPE_BACKOFF } from "./enqueue-recipes.ts";
-import type { RecipeJobData } from "./job.ts";
 import {
   backoffDelay,
   configError,
@@ -17,7 +14,10 @@ import {
   redact,
   resolveRoutes,
   runAttempt,
-} from "./kit.ts";
+} from "@auth-recipes/core/kit";
+import { type Job, UnrecoverableError, Worker, type WorkerOptions } from "bullmq";
+import { RECIPE_BACKOFF } from "./enqueue-recipes.ts";
+import type { RecipeJobData } from "./job.ts";
 import { decodeMessage } from "./wire.ts";
 
 const PKG = "bullmq";
@@ -162,7 +162,9 @@ export function startRecipeWorker(
     ...(retry !== undefined ? { retry } : {}),
   });
   const routeOf = (data: Partial<RecipeJobData> | undefined): Route | undefined =>
-    byEvent.get(data?.event as EventName)?.find((route) => route.recipe === data?.recipe);
+    typeof data?.event === "string" && Object.hasOwn(byEvent, data.event)
+      ? byEvent[data.event as EventName].find((route) => route.recipe === data.recipe)
+      : undefined;
 
   let giveUp: ((error: Error) => void) | undefined;
   const closing = new Promise<never>((_, reject) => {
