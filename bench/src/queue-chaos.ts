@@ -17,6 +17,9 @@ import {
 
 // Short locks, so a killed worker's jobs come back within a couple of seconds rather than 30.
 const LOCKS = { lockMs: 2_000, stalledMs: 1_000 };
+// What a production worker would set: a failed send (a timeout under load, a connection cut by a kill)
+// is retried from Redis rather than left in the dead-letter set.
+const RETRY = { retries: 5, minDelayMs: 200, maxDelayMs: 2_000 };
 const KILL_EVERY_MS = 3_000;
 
 function count(
@@ -74,7 +77,14 @@ export async function runChaos(
   for (const name of ["smtp", "slack", "stripe", "segment"] as const) services[name].reset();
   const endpoints = endpointsOf(services);
   const start = () =>
-    child({ role: "worker", endpoints, redisPort: redis.port, concurrency: 16, ...LOCKS });
+    child({
+      role: "worker",
+      endpoints,
+      redisPort: redis.port,
+      concurrency: 16,
+      ...LOCKS,
+      retry: RETRY,
+    });
   const workers: ChildProcess[] = [];
   for (const worker of [start(), start()]) {
     await worker.reply;
@@ -83,11 +93,14 @@ export async function runChaos(
   const clients = makeClients(endpoints, "configured");
   const recipes = makeRecipes(clients, { reuseExisting: false });
   let inlineFallbacks = 0;
-  const web = composeEvents([enqueueRecipes(recipes, { queue, enqueueTimeoutMs: 500 })], {
-    onError: (error) => {
-      if (error.cause instanceof EnqueueError) inlineFallbacks++;
+  const web = composeEvents(
+    [enqueueRecipes(recipes, { queue, enqueueTimeoutMs: 500, timeoutMs: 60_000 })],
+    {
+      onError: (error) => {
+        if (error.cause instanceof EnqueueError) inlineFallbacks++;
+      },
     },
-  }).createUser!;
+  ).createUser!;
   const users = Array.from({ length: signups }, (_, i) => `chaos-${i}`);
   const at = performance.now();
   let kills = 0;
@@ -127,6 +140,11 @@ export async function runChaos(
   stopped = true;
   await killer;
   await Promise.all(workers.map(stopChild));
+  const deadLetters: Record<string, number> = {};
+  for (const job of await queue.getFailed(0, -1)) {
+    const recipe = (job.data as { recipe?: string }).recipe ?? "?";
+    deadLetters[recipe] = (deadLetters[recipe] ?? 0) + 1;
+  }
   await closeClients(clients);
   const seconds = (performance.now() - at) / 1000;
   const emails = users.map((u) => `${u}@example.test`);
@@ -135,6 +153,7 @@ export async function runChaos(
     workerKills: kills,
     redisRestarts,
     inlineFallbacks,
+    deadLetters,
     services: [
       {
         service: "smtp (welcome emails)",

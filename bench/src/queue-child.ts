@@ -23,6 +23,8 @@ export type ChildInput =
       concurrency: number;
       lockMs?: number;
       stalledMs?: number;
+      /** The worker's retry policy for recipes without their own, as an app would set it. */
+      retry?: { retries: number; minDelayMs: number; maxDelayMs: number };
     };
 
 export interface WebOutput {
@@ -72,6 +74,7 @@ function worker(input: Extract<ChildInput, { role: "worker" }>): void {
     concurrency: input.concurrency,
     ...(input.lockMs ? { lockDuration: input.lockMs } : {}),
     ...(input.stalledMs ? { stalledInterval: input.stalledMs } : {}),
+    ...(input.retry ? { retry: input.retry } : {}),
     onError: () => {},
   });
   running.worker.on("error", () => {});

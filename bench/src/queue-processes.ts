@@ -72,7 +72,10 @@ export async function startRedis(): Promise<RedisProcess> {
     port,
     start,
     stop,
-    close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })),
+    async close() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -25,6 +25,12 @@ export function printQueue(result: QueueResult): Goal[] {
       "chaos run",
       `${chaos.signups} sign-ups, ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis restart, ${chaos.inlineFallbacks} inline fallbacks, ${chaos.seconds.toFixed(0)} s`,
     ]);
+    rows.push([
+      "chaos: dead letters (failed jobs kept to retry)",
+      Object.entries(chaos.deadLetters)
+        .map(([recipe, n]) => `${recipe} ${n}`)
+        .join(", ") || "none",
+    ]);
     for (const s of chaos.services)
       rows.push([
         `chaos: ${s.service}`,

@@ -1,5 +1,6 @@
-import type { DispatchReport } from "@auth-recipes/core";
+import type { HandlerResult } from "@auth-recipes/core";
 import { redact } from "@auth-recipes/core/kit";
+import { describe } from "./attempts.ts";
 
 /**
  * The queue could not take a dispatch's jobs before the deadline. Thrown by the handler of the recipe
@@ -15,34 +16,26 @@ export class EnqueueError extends Error {
   declare readonly fallback: "inline" | "none";
   /** The recipes whose jobs were not enqueued. */
   declare readonly recipes: readonly string[];
-  /** With `fallback: "inline"`, the in-process dispatch's report: each recipe's outcome. */
-  declare readonly report: DispatchReport | undefined;
+  /** With `fallback: "inline"`, each recipe's outcome in-process (a failed one's `RecipeError` included). */
+  declare readonly results: readonly HandlerResult[] | undefined;
 
   constructor(options: {
     fallback: "inline" | "none";
     recipes: readonly string[];
-    report?: DispatchReport;
+    results?: readonly HandlerResult[];
     cause: unknown;
   }) {
-    const { fallback, recipes, report, cause } = options;
+    const { fallback, recipes, results, cause } = options;
     const done =
       fallback === "inline"
-        ? `ran ${recipes.join(", ")} in-process${outcomes(report)}`
+        ? `ran ${recipes.join(", ")} in-process${outcomes(results)}`
         : `dropped ${recipes.join(", ")}`;
     super(`could not enqueue (${redact(describe(cause))}); ${done}`, { cause });
-    Object.assign(this, { fallback, recipes, report });
+    Object.assign(this, { fallback, recipes, results });
   }
 }
 
-function outcomes(report: DispatchReport | undefined): string {
-  const failed = report?.results.filter((result) => result.status === "rejected") ?? [];
+function outcomes(results: readonly HandlerResult[] | undefined): string {
+  const failed = results?.filter((result) => result.status === "rejected") ?? [];
   return failed.length ? ` (failed: ${failed.map((result) => result.recipe).join(", ")})` : "";
-}
-
-function describe(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return "(unprintable)";
-  }
 }

@@ -1,6 +1,4 @@
 import {
-  composeEvents,
-  type DispatchReport,
   EVENT_NAMES,
   type EventName,
   type HandlerContext,
@@ -16,6 +14,7 @@ import {
 } from "@auth-recipes/core/kit";
 import type { JobsOptions, Queue } from "bullmq";
 import { EnqueueError } from "./enqueue-error.ts";
+import { runInline } from "./inline.ts";
 import { jobName, type RecipeJobData, recipeJobId } from "./job.ts";
 import { withoutSecrets } from "./secrets.ts";
 import { encodeMessage } from "./wire.ts";
@@ -145,9 +144,14 @@ export function enqueueRecipes(
         await addWithin(queue, jobs, budget, context.signal);
         return;
       } catch (cause) {
-        let report: DispatchReport | undefined;
-        if (fallback === "inline") report = await runInline(recipes, inline, event, message);
-        throw new EnqueueError({ fallback, recipes: names, cause, ...(report ? { report } : {}) });
+        const results =
+          fallback === "inline" ? await runInline(list, message, context.dispatchId) : undefined;
+        throw new EnqueueError({
+          fallback,
+          recipes: names,
+          cause,
+          ...(results ? { results } : {}),
+        });
       }
     };
   }
@@ -216,25 +220,4 @@ async function addWithin(
     clearTimeout(timer);
     if (onAbort) signal.removeEventListener("abort", onAbort);
   }
-}
-
-/** Runs the event's recipes in-process through core and returns its report; never rejects. */
-async function runInline(
-  recipes: readonly RecipeInput[],
-  inline: EnqueueRecipesOptions["inline"],
-  event: EventName,
-  message: unknown,
-): Promise<DispatchReport | undefined> {
-  let report: DispatchReport | undefined;
-  // Made per fallback (rare) so that the report belongs to this call; failures are in the report, and
-  // reach onError through the EnqueueError rather than core's console line.
-  const composed = composeEvents(recipes, {
-    ...inline,
-    onError: () => {},
-    onSettled: (settled) => {
-      report = settled;
-    },
-  }) as Record<string, ((message: unknown) => Promise<void>) | undefined>;
-  await composed[event]?.(message);
-  return report;
 }

@@ -16,6 +16,7 @@ import {
   runAttempt,
 } from "@auth-recipes/core/kit";
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from "bullmq";
+import { describe, shouldRetry } from "./attempts.ts";
 import { RECIPE_BACKOFF } from "./enqueue-recipes.ts";
 import type { RecipeJobData } from "./job.ts";
 import { decodeMessage } from "./wire.ts";
@@ -227,11 +228,7 @@ export function startRecipeWorker(
         : { status: "skipped", reason: result.reason };
     }
     const policy = route.retry;
-    if (
-      policy &&
-      attempts <= policy.retries &&
-      shouldRetry(policy.retryIf, outcome.error, attempts)
-    ) {
+    if (policy && attempts <= policy.retries && shouldRetry(policy, outcome.error, attempts)) {
       throw new RetryableAttempt(
         `attempt ${attempts} failed: ${redact(describe(outcome.error))}`,
         retryAfterOf(outcome.error),
@@ -286,24 +283,4 @@ export function startRecipeWorker(
       return closed;
     },
   };
-}
-
-function shouldRetry(
-  retryIf: (error: unknown, attempt: number) => boolean,
-  error: unknown,
-  attempt: number,
-): boolean {
-  try {
-    return retryIf(error, attempt) === true;
-  } catch {
-    return false;
-  }
-}
-
-function describe(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return "(unprintable)";
-  }
 }

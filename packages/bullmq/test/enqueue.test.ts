@@ -202,6 +202,33 @@ describe("when the queue cannot be reached", () => {
     await own.close();
   });
 
+  it("runs the fallback under the dispatch's own id, with each recipe's retry policy", async () => {
+    const nowhere = producerQueue({ connection: { host: "127.0.0.1", port: await freePort() } });
+    const flaky = recording(
+      "segment",
+      ["createUser"],
+      (call) => {
+        if (call.context.attempt === 1) throw Object.assign(new Error("503"), { status: 503 });
+      },
+      { retry: { retries: 2, minDelayMs: 5 } },
+    );
+    const recipe = enqueueRecipes([flaky], { queue: nowhere, enqueueTimeoutMs: 100 });
+    const thrown = await Promise.resolve(
+      recipe.events.createUser!(defaultMessage("createUser"), context("dispatch-x")),
+    ).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(EnqueueError);
+    // The same id as the jobs would have had: an enqueue that landed late dedupes at Segment and Stripe.
+    expect(flaky.calls.map((call) => [call.context.dispatchId, call.context.attempt])).toEqual([
+      ["dispatch-x", 1],
+      ["dispatch-x", 2],
+    ]);
+    expect(thrown instanceof EnqueueError && thrown.results?.[0]).toMatchObject({
+      status: "fulfilled",
+      attempts: 2,
+    });
+    await nowhere.close();
+  });
+
   it('with fallback "none" only reports', async () => {
     const nowhere = producerQueue({ connection: { host: "127.0.0.1", port: await freePort() } });
     const mail = recording("welcome-email");
