@@ -93,11 +93,24 @@ export async function runChaos(
   const clients = makeClients(endpoints, "configured");
   const recipes = makeRecipes(clients, { reuseExisting: false });
   let inlineFallbacks = 0;
+  const inlineFailed: Record<string, number> = {};
   const web = composeEvents(
-    [enqueueRecipes(recipes, { queue, enqueueTimeoutMs: 500, timeoutMs: 60_000 })],
+    [
+      enqueueRecipes(recipes, {
+        queue,
+        enqueueTimeoutMs: 3_000,
+        timeoutMs: 60_000,
+        inline: { retry: RETRY },
+      }),
+    ],
     {
       onError: (error) => {
-        if (error.cause instanceof EnqueueError) inlineFallbacks++;
+        if (!(error.cause instanceof EnqueueError)) return;
+        inlineFallbacks++;
+        for (const result of error.cause.results ?? []) {
+          if (result.status === "rejected")
+            inlineFailed[result.recipe] = (inlineFailed[result.recipe] ?? 0) + 1;
+        }
       },
     },
   ).createUser!;
@@ -153,6 +166,7 @@ export async function runChaos(
     workerKills: kills,
     redisRestarts,
     inlineFallbacks,
+    inlineFailed,
     deadLetters,
     services: [
       {

@@ -46,6 +46,8 @@ export interface ChaosResult {
   redisRestarts: number;
   /** Sign-ups whose enqueue fell back to in-process (Redis was restarting). */
   inlineFallbacks: number;
+  /** Recipes whose in-process fallback run failed, per recipe: reported to onError, not queued. */
+  inlineFailed: Record<string, number>;
   /** Jobs that failed for good, per recipe: kept in the failed set, to retry (not lost, but not delivered). */
   deadLetters: Record<string, number>;
   /** Per service: users with no delivery, and deliveries beyond one per user. */

@@ -55,6 +55,12 @@ export interface RecipeWorkerOptions extends Omit<WorkerOptions, "autorun"> {
    * @default 10000
    */
   closeTimeoutMs?: number;
+  /**
+   * BullMQ's backend factory, for a backend other than Redis: `createPostgresBackend` from `bullmq` with
+   * `connection: { connectionString, migrate: true }`. The web process's `Queue` takes the same.
+   * @default Redis
+   */
+  backend?: (...args: never[]) => unknown;
 }
 
 /** A running worker, from {@link startRecipeWorker}. */
@@ -147,6 +153,7 @@ export function startRecipeWorker(
     onSettled,
     closeTimeoutMs = 10_000,
     settings,
+    backend,
     ...workerOptions
   } = options;
   if (typeof queueName !== "string" || !queueName)
@@ -250,7 +257,11 @@ export function startRecipeWorker(
     throw final;
   };
 
-  const worker = new Worker<RecipeJobData, RecipeJobResult>(queueName, processor, {
+  // BullMQ types the backend's connection options per backend; this host passes them through untouched.
+  const RecipeJobWorker = Worker as unknown as new (
+    ...args: unknown[]
+  ) => Worker<RecipeJobData, RecipeJobResult>;
+  const workerSettings: WorkerOptions = {
     ...workerOptions,
     settings: {
       ...settings,
@@ -263,7 +274,10 @@ export function startRecipeWorker(
         return Math.round(backoffDelay(policy, attemptsMade, error));
       },
     },
-  });
+  };
+  const worker = backend
+    ? new RecipeJobWorker(queueName, processor, workerSettings, backend)
+    : new RecipeJobWorker(queueName, processor, workerSettings);
 
   let closed: Promise<void> | undefined;
   return {
