@@ -19,12 +19,8 @@ import {
   type SmtpServerOptions,
   startSmtpServer,
 } from "./smtp.ts";
-import {
-  type StripeApiOptions,
-  type StripeCustomerRecord,
-  type StripeEmulator,
-  startStripeApi,
-} from "./stripe.ts";
+import { startStripeApi } from "./stripe/api.ts";
+import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
 
 /** Options for {@link startEmulators}: each emulator's own options, and a host for all four. */
 export interface StartEmulatorsOptions {

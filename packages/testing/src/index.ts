@@ -1,11 +1,97 @@
-export * from "./conformance.ts";
-export * from "./dispatch.ts";
-export * from "./emulators.ts";
-export * from "./environment.ts";
-export * from "./fixtures.ts";
-export * from "./http-emulator.ts";
-export * from "./inbox-server.ts";
-export * from "./segment.ts";
-export * from "./slack.ts";
-export * from "./smtp.ts";
-export * from "./stripe.ts";
+// The public API, by name: a helper exported from a file for its neighbours stays out of it.
+
+// Recipe conformance suite (`testRecipe` itself is in `@auth-recipes/testing/vitest`).
+export { conformanceChecks } from "./conformance/checks.ts";
+export type {
+  ConformanceCheck,
+  Delivery,
+  RecipeTestConfig,
+  UpstreamFault,
+} from "./conformance/config.ts";
+export { checkDelivery } from "./conformance/delivery.ts";
+export { ConformanceError } from "./conformance/errors.ts";
+export { checkHostileInput } from "./conformance/hostile-input.ts";
+export { checkIdempotentRetry } from "./conformance/idempotent-retry.ts";
+export { checkRequiredOptions } from "./conformance/required-options.ts";
+export { checkNoSecretsInErrors } from "./conformance/secrets.ts";
+export { checkRecipeShape } from "./conformance/shape.ts";
+export { checkUpstreamFailure } from "./conformance/upstream-failure.ts";
+
+// Dispatching events as next-auth does.
+export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
+export {
+  type Emulators,
+  type EmulatorsInbox,
+  type InboxRequest,
+  type StartEmulatorsOptions,
+  startEmulators,
+} from "./emulators.ts";
+// Local development: the environment that points an app at the emulators, and the inbox server.
+export { emulatorEnvironment } from "./environment.ts";
+// Fixtures: users, messages, and what must never leak from them.
+export {
+  defaultMessage,
+  emailsOf,
+  events,
+  type FixtureOAuthAccount,
+  type FixtureProfile,
+  type FixtureSession,
+  type FixtureSessionRow,
+  type FixtureToken,
+  type FixtureUser,
+  type HostileUsers,
+  hostileUsers,
+  secretsOf,
+  TOKEN_MARKERS,
+  users,
+} from "./fixtures.ts";
+// The emulator base.
+export {
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorResponse,
+  type FailOptions,
+  type Faults,
+  type RecordedRequest,
+  startHttpEmulator,
+} from "./http-emulator.ts";
+export { type InboxServer, type InboxServerOptions, serveInbox } from "./inbox-server.ts";
+// The four emulators, alone and together.
+export {
+  type SegmentApiOptions,
+  type SegmentBatch,
+  type SegmentClientOptions,
+  type SegmentEmulator,
+  type SegmentMessage,
+  type SegmentMessageType,
+  startSegmentApi,
+} from "./segment.ts";
+export {
+  type SlackApiOptions,
+  type SlackBlock,
+  type SlackChannel,
+  type SlackEmulator,
+  type SlackMessage,
+  startSlackApi,
+} from "./slack.ts";
+export {
+  type ReceivedMail,
+  type SmtpClientOptions,
+  type SmtpEmulator,
+  type SmtpEnvelope,
+  type SmtpFailOptions,
+  type SmtpHangOptions,
+  type SmtpRequest,
+  type SmtpServerOptions,
+  type SmtpStage,
+  startSmtpServer,
+} from "./smtp.ts";
+export { startStripeApi } from "./stripe/api.ts";
+export type {
+  StripeApiOptions,
+  StripeClientOptions,
+  StripeCustomerRecord,
+  StripeEmulator,
+  StripeSearch,
+  StripeSearchClause,
+} from "./stripe/types.ts";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { conformanceChecks, type RecipeTestConfig } from "./conformance.ts";
+import { conformanceChecks } from "./conformance/checks.ts";
+import type { RecipeTestConfig } from "./conformance/config.ts";
 import type { Emulator } from "./http-emulator.ts";
 
 /**
@@ -58,4 +59,4 @@ export type {
   Delivery,
   RecipeTestConfig,
   UpstreamFault,
-} from "./conformance.ts";
+} from "./conformance/config.ts";

@@ -4,7 +4,7 @@ import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHttpEmulator } from "../src/http-emulator.ts";
+import { startHttpEmulator } from "../src/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];

@@ -11,7 +11,7 @@ import {
   checkRequiredOptions,
   checkUpstreamFailure,
   conformanceChecks,
-} from "../src/conformance.ts";
+} from "../src/index.ts";
 import { startWebhookEmulator, type WebhookEmulator } from "./support/webhook.ts";
 import { webhookConfig } from "./support/webhook-config.ts";
 

@@ -4,9 +4,14 @@ import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulators, startEmulators } from "../src/emulators.ts";
-import { defaultMessage, TOKEN_MARKERS, users } from "../src/fixtures.ts";
-import { startHttpEmulator } from "../src/http-emulator.ts";
+import {
+  defaultMessage,
+  type Emulators,
+  startEmulators,
+  startHttpEmulator,
+  TOKEN_MARKERS,
+  users,
+} from "../src/index.ts";
 
 // The SDK clients an app would make, pointed at the emulators, each bounded so a test cannot hang.
 function clients(emulators: Emulators) {

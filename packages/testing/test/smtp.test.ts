@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type SmtpEmulator, startSmtpServer } from "../src/smtp.ts";
+import { type SmtpEmulator, startSmtpServer } from "../src/index.ts";
 
 type SendError = Error & { code?: string; responseCode?: number; command?: string };
 
