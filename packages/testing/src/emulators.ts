@@ -1,4 +1,4 @@
-import type { RecordedRequest } from "./http-emulator.ts";
+import type { RecordedRequest } from "./emulator/types.ts";
 import {
   type SegmentApiOptions,
   type SegmentBatch,
@@ -12,13 +12,8 @@ import {
   type SlackMessage,
   startSlackApi,
 } from "./slack.ts";
-import {
-  type ReceivedMail,
-  type SmtpEmulator,
-  type SmtpRequest,
-  type SmtpServerOptions,
-  startSmtpServer,
-} from "./smtp.ts";
+import { startSmtpServer } from "./smtp/server.ts";
+import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from "./smtp/types.ts";
 import { startStripeApi } from "./stripe/api.ts";
 import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
 

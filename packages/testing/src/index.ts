@@ -19,6 +19,15 @@ export { checkUpstreamFailure } from "./conformance/upstream-failure.ts";
 
 // Dispatching events as next-auth does.
 export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
+// The emulator base.
+export type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorResponse,
+  FailOptions,
+  Faults,
+  RecordedRequest,
+} from "./emulator/types.ts";
 export {
   type Emulators,
   type EmulatorsInbox,
@@ -29,32 +38,18 @@ export {
 // Local development: the environment that points an app at the emulators, and the inbox server.
 export { emulatorEnvironment } from "./environment.ts";
 // Fixtures: users, messages, and what must never leak from them.
-export {
-  defaultMessage,
-  emailsOf,
-  events,
-  type FixtureOAuthAccount,
-  type FixtureProfile,
-  type FixtureSession,
-  type FixtureSessionRow,
-  type FixtureToken,
-  type FixtureUser,
-  type HostileUsers,
-  hostileUsers,
-  secretsOf,
-  TOKEN_MARKERS,
-  users,
-} from "./fixtures.ts";
-// The emulator base.
-export {
-  type Emulator,
-  type EmulatorOptions,
-  type EmulatorResponse,
-  type FailOptions,
-  type Faults,
-  type RecordedRequest,
-  startHttpEmulator,
-} from "./http-emulator.ts";
+export { emailsOf, secretsOf, TOKEN_MARKERS } from "./fixtures/leaks.ts";
+export { defaultMessage, events } from "./fixtures/messages.ts";
+export type {
+  FixtureOAuthAccount,
+  FixtureProfile,
+  FixtureSession,
+  FixtureSessionRow,
+  FixtureToken,
+  FixtureUser,
+} from "./fixtures/types.ts";
+export { type HostileUsers, hostileUsers, users } from "./fixtures/users.ts";
+export { startHttpEmulator } from "./http-emulator.ts";
 export { type InboxServer, type InboxServerOptions, serveInbox } from "./inbox-server.ts";
 // The four emulators, alone and together.
 export {
@@ -74,18 +69,18 @@ export {
   type SlackMessage,
   startSlackApi,
 } from "./slack.ts";
-export {
-  type ReceivedMail,
-  type SmtpClientOptions,
-  type SmtpEmulator,
-  type SmtpEnvelope,
-  type SmtpFailOptions,
-  type SmtpHangOptions,
-  type SmtpRequest,
-  type SmtpServerOptions,
-  type SmtpStage,
-  startSmtpServer,
-} from "./smtp.ts";
+export { startSmtpServer } from "./smtp/server.ts";
+export type {
+  ReceivedMail,
+  SmtpClientOptions,
+  SmtpEmulator,
+  SmtpEnvelope,
+  SmtpFailOptions,
+  SmtpHangOptions,
+  SmtpRequest,
+  SmtpServerOptions,
+  SmtpStage,
+} from "./smtp/types.ts";
 export { startStripeApi } from "./stripe/api.ts";
 export type {
   StripeApiOptions,

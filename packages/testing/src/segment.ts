@@ -1,10 +1,11 @@
-import {
-  type Emulator,
-  type EmulatorOptions,
-  type EmulatorResponse,
-  type RecordedRequest,
-  startHttpEmulator,
-} from "./http-emulator.ts";
+import { extendEmulator } from "./emulator/base.ts";
+import type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorResponse,
+  RecordedRequest,
+} from "./emulator/types.ts";
+import { startHttpEmulator } from "./http-emulator.ts";
 
 /** Options for {@link startSegmentApi}. */
 export interface SegmentApiOptions extends EmulatorOptions {
@@ -214,16 +215,14 @@ export async function startSegmentApi(options: SegmentApiOptions = {}): Promise<
       return true;
     });
   };
-  return Object.defineProperties(
-    Object.assign(emulator, {
-      writeKey,
-      clientOptions: { host: emulator.url, path: PATH },
-      batches,
-      messages,
-      uniqueMessages,
-    }),
-    {
-      duplicates: { get: () => messages.length - uniqueMessages().length, enumerable: true },
+  return extendEmulator(emulator, {
+    writeKey,
+    clientOptions: { host: emulator.url, path: PATH },
+    batches,
+    messages,
+    uniqueMessages,
+    get duplicates() {
+      return messages.length - uniqueMessages().length;
     },
-  ) as SegmentEmulator;
+  });
 }

@@ -1,10 +1,11 @@
-import {
-  type Emulator,
-  type EmulatorOptions,
-  type EmulatorResponse,
-  type RecordedRequest,
-  startHttpEmulator,
-} from "./http-emulator.ts";
+import { extendEmulator } from "./emulator/base.ts";
+import type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorResponse,
+  RecordedRequest,
+} from "./emulator/types.ts";
+import { startHttpEmulator } from "./http-emulator.ts";
 
 /** A channel the Slack emulator knows. */
 export interface SlackChannel {
@@ -248,7 +249,7 @@ export async function startSlackApi(options: SlackApiOptions = {}): Promise<Slac
   const emulator = await startHttpEmulator(options, handle, () => {
     messages.length = 0;
   });
-  return Object.assign(emulator, {
+  return extendEmulator(emulator, {
     token,
     clientOptions: { slackApiUrl: `${emulator.url}/api/` },
     channels,

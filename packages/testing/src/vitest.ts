@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { conformanceChecks } from "./conformance/checks.ts";
 import type { RecipeTestConfig } from "./conformance/config.ts";
-import type { Emulator } from "./http-emulator.ts";
+import type { Emulator } from "./emulator/types.ts";
 
 /**
  * Registers the recipe conformance suite with Vitest: call it at the top level of a recipe's test file.

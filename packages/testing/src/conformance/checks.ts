@@ -1,4 +1,4 @@
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
 import type { ConformanceCheck, RecipeTestConfig } from "./config.ts";
 import { checkDelivery } from "./delivery.ts";
 import { timeoutOf } from "./harness.ts";

@@ -1,6 +1,6 @@
 import type { Awaitable, EventMessages, EventName, Recipe } from "@auth-recipes/core";
-import type { FixtureUser } from "../fixtures.ts";
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
+import type { FixtureUser } from "../fixtures/types.ts";
 
 /** What {@link RecipeTestConfig.delivered} is asked to find at the emulator. */
 export interface Delivery<E extends EventName = EventName> {

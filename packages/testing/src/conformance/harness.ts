@@ -8,7 +8,7 @@ import {
   type RecipeError,
 } from "@auth-recipes/core";
 import { dispatchEvent } from "../dispatch.ts";
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
 

@@ -1,5 +1,6 @@
-import { defaultMessage, hostileUsers } from "../fixtures.ts";
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
+import { defaultMessage } from "../fixtures/messages.ts";
+import { hostileUsers } from "../fixtures/users.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
 import { build, defaultEvents, dispatch, prepare, timeoutOf } from "./harness.ts";

@@ -1,6 +1,6 @@
 import { isSkip, type Recipe } from "@auth-recipes/core";
-import { defaultMessage } from "../fixtures.ts";
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
+import { defaultMessage } from "../fixtures/messages.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
 import { build, defaultEvents, dispatch, marginOf, prepare, timeoutOf } from "./harness.ts";

@@ -1,4 +1,4 @@
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
 import { build, prepare } from "./harness.ts";

@@ -1,13 +1,9 @@
 import type { RecipeError } from "@auth-recipes/core";
-import {
-  defaultMessage,
-  emailsOf,
-  type FixtureUser,
-  hostileUsers,
-  secretsOf,
-  users,
-} from "../fixtures.ts";
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
+import { emailsOf, secretsOf } from "../fixtures/leaks.ts";
+import { defaultMessage } from "../fixtures/messages.ts";
+import type { FixtureUser } from "../fixtures/types.ts";
+import { hostileUsers, users } from "../fixtures/users.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { fail } from "./errors.ts";
 import { build, defaultEvents, dispatch, prepare, timeoutOf } from "./harness.ts";

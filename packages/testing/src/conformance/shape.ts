@@ -1,5 +1,5 @@
 import { composeEvents, EVENT_NAMES } from "@auth-recipes/core";
-import type { Emulator } from "../http-emulator.ts";
+import type { Emulator } from "../emulator/types.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
 import { build, defaultEvents, prepare } from "./harness.ts";

@@ -1,8 +1,6 @@
-import {
-  type EmulatorResponse,
-  type RecordedRequest,
-  startHttpEmulator,
-} from "../http-emulator.ts";
+import { extendEmulator } from "../emulator/base.ts";
+import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
+import { startHttpEmulator } from "../http-emulator.ts";
 import { authenticate } from "./auth.ts";
 import { CustomerStore, randomId } from "./customers.ts";
 import { ApiError } from "./errors.ts";
@@ -113,11 +111,14 @@ export async function startStripeApi(options: StripeApiOptions = {}): Promise<St
     store.reset();
     idempotency.clear();
   });
-  return {
-    ...emulator,
+  return extendEmulator(emulator, {
     apiKey,
-    clientOptions: { host: options.host ?? "127.0.0.1", port: emulator.port, protocol: "http" },
+    clientOptions: {
+      host: options.host ?? "127.0.0.1",
+      port: emulator.port,
+      protocol: "http" as const,
+    },
     customers: store.customers,
     searches: store.searches,
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { EmulatorResponse } from "../http-emulator.ts";
+import type { EmulatorResponse } from "../emulator/types.ts";
 import { noSuchCustomer } from "./errors.ts";
 import type { Params } from "./form.ts";
 import {

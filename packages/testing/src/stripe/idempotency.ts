@@ -1,6 +1,6 @@
 // Stripe's idempotency rules: a POST with an Idempotency-Key the emulator has seen answers the first
 // response again (same endpoint, same parameters) or a 400 `idempotency_error` (anything else).
-import type { EmulatorResponse } from "../http-emulator.ts";
+import type { EmulatorResponse } from "../emulator/types.ts";
 import { ApiError, invalid } from "./errors.ts";
 
 interface StoredResponse {

@@ -1,5 +1,5 @@
 // List and search: the two ways to find customers, consistent and lagging.
-import type { EmulatorResponse } from "../http-emulator.ts";
+import type { EmulatorResponse } from "../emulator/types.ts";
 import type { CustomerStore } from "./customers.ts";
 import { invalid, noSuchCustomer } from "./errors.ts";
 import type { Params } from "./form.ts";

@@ -1,4 +1,4 @@
-import type { Emulator, EmulatorOptions } from "../http-emulator.ts";
+import type { Emulator, EmulatorOptions } from "../emulator/types.ts";
 
 /** Options for {@link startStripeApi}. */
 export interface StripeApiOptions extends EmulatorOptions {
