@@ -6,12 +6,8 @@ import {
   type SegmentMessage,
   startSegmentApi,
 } from "./segment.ts";
-import {
-  type SlackApiOptions,
-  type SlackEmulator,
-  type SlackMessage,
-  startSlackApi,
-} from "./slack.ts";
+import { startSlackApi } from "./slack/api.ts";
+import type { SlackApiOptions, SlackEmulator, SlackMessage } from "./slack/types.ts";
 import { startSmtpServer } from "./smtp/server.ts";
 import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from "./smtp/types.ts";
 import { startStripeApi } from "./stripe/api.ts";

@@ -61,14 +61,14 @@ export {
   type SegmentMessageType,
   startSegmentApi,
 } from "./segment.ts";
-export {
-  type SlackApiOptions,
-  type SlackBlock,
-  type SlackChannel,
-  type SlackEmulator,
-  type SlackMessage,
-  startSlackApi,
-} from "./slack.ts";
+export { startSlackApi } from "./slack/api.ts";
+export type {
+  SlackApiOptions,
+  SlackBlock,
+  SlackChannel,
+  SlackEmulator,
+  SlackMessage,
+} from "./slack/types.ts";
 export { startSmtpServer } from "./smtp/server.ts";
 export type {
   ReceivedMail,
