@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { emulatorBase, extendEmulator } from "./emulator/base.ts";
 import { FaultState } from "./emulator/faults.ts";
 import { listenOn } from "./emulator/listener.ts";
@@ -31,7 +32,7 @@ export async function startHttpEmulator(
   handle: (request: RecordedRequest) => EmulatorResponse | Promise<EmulatorResponse>,
   onReset: () => void = () => {},
 ): Promise<Emulator> {
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? EMULATOR_DEFAULTS.host;
   const requests: RecordedRequest[] = [];
   const faults = new FaultState<HttpFailure>();
 

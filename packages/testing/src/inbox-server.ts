@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { listenOn } from "./emulator/listener.ts";
 import type { Emulators } from "./emulators.ts";
 
@@ -50,7 +51,11 @@ export async function serveInbox(
     res.setHeader("allow", "GET, HEAD, DELETE");
     return send(405, { error: "method not allowed" });
   });
-  const listener = await listenOn(server, options.host ?? "127.0.0.1", options.port ?? 0);
+  const listener = await listenOn(
+    server,
+    options.host ?? EMULATOR_DEFAULTS.host,
+    options.port ?? 0,
+  );
   return {
     url: `http://${listener.host}:${listener.port}/_inbox`,
     close: () => listener.stop(),

@@ -16,7 +16,13 @@ export { checkRequiredOptions } from "./conformance/required-options.ts";
 export { checkNoSecretsInErrors } from "./conformance/secrets.ts";
 export { checkRecipeShape } from "./conformance/shape.ts";
 export { checkUpstreamFailure } from "./conformance/upstream-failure.ts";
-
+// Local development: the emulators' defaults, the environment that points an app at them, and the
+// inbox server.
+export {
+  EMULATOR_DEFAULTS,
+  type EmulatorDefaults,
+  type EmulatorPorts,
+} from "./defaults.ts";
 // Dispatching events as next-auth does.
 export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
 // The emulator base.
@@ -35,7 +41,6 @@ export {
   type StartEmulatorsOptions,
   startEmulators,
 } from "./emulators.ts";
-// Local development: the environment that points an app at the emulators, and the inbox server.
 export { emulatorEnvironment } from "./environment.ts";
 // Fixtures: users, messages, and what must never leak from them.
 export { emailsOf, secretsOf, TOKEN_MARKERS } from "./fixtures/leaks.ts";

@@ -1,3 +1,4 @@
+import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { extendEmulator } from "./emulator/base.ts";
 import type {
   Emulator,
@@ -79,7 +80,6 @@ export interface SegmentEmulator extends Emulator {
   readonly duplicates: number;
 }
 
-const DEFAULT_WRITE_KEY = "emulated-segment-write-key";
 const PATH = "/v1/batch";
 const TYPES: ReadonlySet<string> = new Set([
   "identify",
@@ -158,7 +158,7 @@ function basicKey(header: string): string | undefined {
  * ```
  */
 export async function startSegmentApi(options: SegmentApiOptions = {}): Promise<SegmentEmulator> {
-  const writeKey = options.writeKey ?? DEFAULT_WRITE_KEY;
+  const writeKey = options.writeKey ?? EMULATOR_DEFAULTS.segmentWriteKey;
   if (!writeKey) throw new TypeError('[auth-recipes/testing] option "writeKey" must not be empty');
   const batches: SegmentBatch[] = [];
   const messages: SegmentMessage[] = [];

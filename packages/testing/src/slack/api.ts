@@ -1,3 +1,4 @@
+import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
@@ -11,7 +12,6 @@ import type {
   SlackMessage,
 } from "./types.ts";
 
-const DEFAULT_TOKEN = "xoxb-emulated-0000-token";
 const DEFAULT_CHANNELS: SlackChannel[] = [{ id: "C0SIGNUPS", name: "signups" }];
 
 /** The answer Slack gives to a failed call: HTTP 200 with `ok: false`. */
@@ -35,7 +35,7 @@ function platformError(error: string, extra: Params = {}): EmulatorResponse {
  * ```
  */
 export async function startSlackApi(options: SlackApiOptions = {}): Promise<SlackEmulator> {
-  const token = options.token ?? DEFAULT_TOKEN;
+  const token = options.token ?? EMULATOR_DEFAULTS.slackToken;
   const channels = (options.channels ?? DEFAULT_CHANNELS).map((channel) => ({ ...channel }));
   const messages: SlackMessage[] = [];
   let sequence = 0;

@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
+import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { emulatorBase, extendEmulator } from "../emulator/base.ts";
 import { FaultState } from "../emulator/faults.ts";
 import { listenOn } from "../emulator/listener.ts";
@@ -47,7 +48,7 @@ function formatHost(host: string): string {
  * ```
  */
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<SmtpEmulator> {
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? EMULATOR_DEFAULTS.host;
   const credentials = options.auth;
   const requests: SmtpRequest[] = [];
   const messages: ReceivedMail[] = [];

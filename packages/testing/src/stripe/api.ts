@@ -1,3 +1,4 @@
+import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
@@ -60,7 +61,7 @@ function route(
  * errors in Stripe's shape `{ error: { type, code?, message, param? } }`.
  */
 export async function startStripeApi(options: StripeApiOptions = {}): Promise<StripeEmulator> {
-  const apiKey = options.apiKey ?? "sk_test_emulator";
+  const apiKey = options.apiKey ?? EMULATOR_DEFAULTS.stripeApiKey;
   const store = new CustomerStore(options.searchLagMs ?? 0);
   const idempotency = new IdempotencyStore();
 
@@ -114,7 +115,7 @@ export async function startStripeApi(options: StripeApiOptions = {}): Promise<St
   return extendEmulator(emulator, {
     apiKey,
     clientOptions: {
-      host: options.host ?? "127.0.0.1",
+      host: options.host ?? EMULATOR_DEFAULTS.host,
       port: emulator.port,
       protocol: "http" as const,
     },
