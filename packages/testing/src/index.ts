@@ -10,6 +10,7 @@ export type {
 } from "./conformance/config.ts";
 export { checkDelivery } from "./conformance/delivery.ts";
 export { ConformanceError } from "./conformance/errors.ts";
+export { nextAuthHost, type RecipeHost } from "./conformance/host.ts";
 export { checkHostileInput } from "./conformance/hostile-input.ts";
 export { checkIdempotentRetry } from "./conformance/idempotent-retry.ts";
 export { checkRequiredOptions } from "./conformance/required-options.ts";

@@ -2,6 +2,7 @@ import type { Emulator } from "../emulator/types.ts";
 import type { ConformanceCheck, RecipeTestConfig } from "./config.ts";
 import { checkDelivery } from "./delivery.ts";
 import { timeoutOf } from "./harness.ts";
+import { hostOf } from "./host.ts";
 import { checkHostileInput } from "./hostile-input.ts";
 import { checkIdempotentRetry } from "./idempotent-retry.ts";
 import { checkRequiredOptions } from "./required-options.ts";
@@ -18,6 +19,7 @@ export function conformanceChecks<E extends Emulator, O extends object>(
   config: RecipeTestConfig<E, O>,
 ): ConformanceCheck<E>[] {
   timeoutOf(config);
+  hostOf(config);
   const checks: ConformanceCheck<E>[] = [
     {
       title: `is a valid recipe named "${config.name}" that handles only next-auth's events`,

@@ -1,6 +1,7 @@
 import type { Awaitable, EventMessages, EventName, Recipe } from "@auth-recipes/core";
 import type { Emulator } from "../emulator/types.ts";
 import type { FixtureUser } from "../fixtures/types.ts";
+import type { RecipeHost } from "./host.ts";
 
 /** What {@link RecipeTestConfig.delivered} is asked to find at the emulator. */
 export interface Delivery<E extends EventName = EventName> {
@@ -63,6 +64,12 @@ export interface RecipeTestConfig<E extends Emulator = Emulator, O extends objec
    * @default 1000
    */
   timeoutMs?: number;
+  /**
+   * The auth library the checks dispatch through, named in the test titles: run the suite once per
+   * host a recipe supports (`@auth-recipes/better-auth` provides a better-auth host).
+   * @default nextAuthHost (next-auth, through {@link dispatchEvent})
+   */
+  host?: RecipeHost;
 }
 
 /** One conformance check, ready to run against a started emulator. */

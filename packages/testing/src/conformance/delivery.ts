@@ -21,6 +21,7 @@ export async function checkDelivery<E extends Emulator, O extends object>(
     await prepare(emulator);
     const message = defaultMessage(event, user);
     const { result } = await dispatch(
+      config,
       { ...recipe, timeoutMs: DELIVERY_TIMEOUT_MS, retry: false },
       event,
       message,

@@ -7,10 +7,11 @@ import {
   type Recipe,
   type RecipeError,
 } from "@auth-recipes/core";
-import { dispatchEvent } from "../dispatch.ts";
+import type { DispatchedEvent } from "../dispatch.ts";
 import type { Emulator } from "../emulator/types.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
+import { hostOf, type RecipeHost } from "./host.ts";
 
 const DEFAULT_TIMEOUT_MS = 1000;
 
@@ -74,19 +75,32 @@ export interface Dispatched {
   ms: number;
 }
 
-/** Dispatches one event to the recipe alone (with `retry` in place of its own, if given). */
+/**
+ * Dispatches one event to the recipe alone (with `retry` in place of its own, if given) through the
+ * config's host, failing the check (naming the host) when the host throws or reports nothing.
+ */
 export async function dispatch(
+  config: { host?: RecipeHost | undefined },
   recipe: Recipe,
   event: EventName,
   message: unknown,
   retry?: Recipe["retry"],
 ): Promise<Dispatched> {
-  const { report, errors, durationMs } = await dispatchEvent(
-    [retry === undefined ? recipe : { ...recipe, retry }],
-    event,
-    message as never,
-  );
-  const result = report.results[0];
-  if (!result) fail(`composeEvents reported nothing for ${event}`);
-  return { event, message, result, errors, ms: durationMs };
+  const host = hostOf(config);
+  let dispatched: DispatchedEvent;
+  try {
+    dispatched = await host.dispatch(
+      [retry === undefined ? recipe : { ...recipe, retry }],
+      event,
+      message as never,
+    );
+  } catch (error) {
+    fail(`the ${host.name} host threw dispatching ${event}: ${describeError(error)}`);
+  }
+  const result = dispatched?.report?.results?.[0];
+  if (!result) fail(`the ${host.name} host reported nothing for ${event}`);
+  if (!Array.isArray(dispatched.errors)) {
+    fail(`the ${host.name} host reported no errors array for ${event}`);
+  }
+  return { event, message, result, errors: dispatched.errors, ms: dispatched.durationMs };
 }

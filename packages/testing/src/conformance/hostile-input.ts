@@ -41,7 +41,7 @@ export async function checkHostileInput<E extends Emulator, O extends object>(
       const runs = Object.entries(hostileUsers).flatMap(([key, user]) =>
         defaultEvents(built).map(async (event) => ({
           key,
-          ...(await dispatch(recipe, event, defaultMessage(event, user))),
+          ...(await dispatch(config, recipe, event, defaultMessage(event, user))),
         })),
       );
       const crashes = (await Promise.all(runs))

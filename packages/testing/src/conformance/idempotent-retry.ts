@@ -38,7 +38,7 @@ export async function checkIdempotentRetry<E extends Emulator, O extends object>
   ) => {
     const started = performance.now();
     const outcomes = await Promise.all(
-      events.map((event) => dispatch(recipe, event, defaultMessage(event), retry)),
+      events.map((event) => dispatch(config, recipe, event, defaultMessage(event), retry)),
     );
     await settled(calls, started + waitMs - performance.now());
     return { outcomes, count: await effects(emulator) };

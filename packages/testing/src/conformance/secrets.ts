@@ -69,7 +69,7 @@ export async function checkNoSecretsInErrors<E extends Emulator, O extends objec
         const outcomes = await Promise.all(
           scenario.who.flatMap((user) =>
             defaultEvents(built).map((event) =>
-              dispatch(recipe, event, defaultMessage(event, user)),
+              dispatch(config, recipe, event, defaultMessage(event, user)),
             ),
           ),
         );

@@ -41,7 +41,7 @@ export async function checkUpstreamFailure<E extends Emulator, O extends object>
       await applyFault(emulator, fault);
       const started = performance.now();
       const outcomes = await Promise.all(
-        defaultEvents(built).map((event) => dispatch(recipe, event, defaultMessage(event))),
+        defaultEvents(built).map((event) => dispatch(config, recipe, event, defaultMessage(event))),
       );
       const late = await settled(calls, started + timeoutMs + margin - performance.now());
       if (late.length) {
