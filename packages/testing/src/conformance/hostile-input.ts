@@ -3,8 +3,8 @@ import { defaultMessage } from "../fixtures/messages.ts";
 import { hostileUsers } from "../fixtures/users.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
-import { build, defaultEvents, dispatch, prepare, timeoutOf } from "./harness.ts";
-import { instrument } from "./instrument.ts";
+import { defaultEvents, dispatch, prepare } from "./harness.ts";
+import { watchedRecipe } from "./instrument.ts";
 import { watchingProcess } from "./watch-process.ts";
 
 /** Whether a handler's failure is the service's (or the network's, or a timeout), not a crash. */
@@ -32,10 +32,7 @@ export async function checkHostileInput<E extends Emulator, O extends object>(
   config: RecipeTestConfig<E, O>,
   emulator: E,
 ): Promise<void> {
-  const timeoutMs = timeoutOf(config);
-  await prepare(emulator);
-  const built = build(config, emulator);
-  const { recipe } = instrument(built, { timeoutMs, retry: false });
+  const { built, recipe } = await watchedRecipe(config, emulator);
   await watchingProcess(
     async () => {
       const runs = Object.entries(hostileUsers).flatMap(([key, user]) =>

@@ -1,4 +1,7 @@
 import type { EventName, HandlerContext, Recipe } from "@auth-recipes/core";
+import type { Emulator } from "../emulator/types.ts";
+import type { RecipeTestConfig } from "./config.ts";
+import { build, prepare, timeoutOf } from "./harness.ts";
 
 /** One call of a watched handler. */
 export interface Call {
@@ -70,4 +73,29 @@ export async function settled(calls: Call[], ms: number): Promise<Call[]> {
   ]);
   clearTimeout(timer);
   return calls.filter((call) => !call.done);
+}
+
+/** What a failure check runs: the recipe built from valid options, and its watched copy. */
+export interface WatchedRecipe {
+  /** The config's timeout, checked. */
+  timeoutMs: number;
+  /** The recipe as the factory built it: its events are the default events. */
+  built: Recipe;
+  /** The watched copy, composed with `timeoutMs` and no retries. */
+  recipe: Recipe;
+  calls: Call[];
+}
+
+/**
+ * How every failure check starts: the timeout checked, the emulator reset, the recipe built, and a
+ * watched copy of it with the check's timeout and retries off, so each attempt is the only one.
+ */
+export async function watchedRecipe<E extends Emulator, O extends object>(
+  config: RecipeTestConfig<E, O>,
+  emulator: E,
+): Promise<WatchedRecipe> {
+  const timeoutMs = timeoutOf(config);
+  await prepare(emulator);
+  const built = build(config, emulator);
+  return { timeoutMs, built, ...instrument(built, { timeoutMs, retry: false }) };
 }

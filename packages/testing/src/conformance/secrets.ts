@@ -6,8 +6,8 @@ import type { FixtureUser } from "../fixtures/types.ts";
 import { hostileUsers, users } from "../fixtures/users.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { fail } from "./errors.ts";
-import { build, defaultEvents, dispatch, prepare, timeoutOf } from "./harness.ts";
-import { instrument } from "./instrument.ts";
+import { defaultEvents, dispatch, prepare } from "./harness.ts";
+import { watchedRecipe } from "./instrument.ts";
 import { watchingProcess } from "./watch-process.ts";
 
 function errorTexts(error: RecipeError): string[] {
@@ -37,10 +37,7 @@ export async function checkNoSecretsInErrors<E extends Emulator, O extends objec
   config: RecipeTestConfig<E, O>,
   emulator: E,
 ): Promise<void> {
-  const timeoutMs = timeoutOf(config);
-  await prepare(emulator);
-  const built = build(config, emulator);
-  const { recipe } = instrument(built, { timeoutMs, retry: false });
+  const { built, recipe } = await watchedRecipe(config, emulator);
   const everyone = [...Object.values(users), ...Object.values(hostileUsers)];
   const scenarios: Array<{ fault: string; apply: () => Promise<void> | void; who: FixtureUser[] }> =
     [

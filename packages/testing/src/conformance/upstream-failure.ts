@@ -3,8 +3,8 @@ import type { Emulator } from "../emulator/types.ts";
 import { defaultMessage } from "../fixtures/messages.ts";
 import type { RecipeTestConfig, UpstreamFault } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
-import { build, defaultEvents, dispatch, marginOf, prepare, timeoutOf } from "./harness.ts";
-import { instrument, settled } from "./instrument.ts";
+import { defaultEvents, dispatch, marginOf, prepare } from "./harness.ts";
+import { settled, watchedRecipe } from "./instrument.ts";
 import { watchingProcess } from "./watch-process.ts";
 
 async function applyFault(emulator: Emulator, fault: UpstreamFault): Promise<void> {
@@ -30,11 +30,8 @@ export async function checkUpstreamFailure<E extends Emulator, O extends object>
   emulator: E,
   fault: UpstreamFault,
 ): Promise<void> {
-  const timeoutMs = timeoutOf(config);
+  const { timeoutMs, built, recipe, calls } = await watchedRecipe(config, emulator);
   const margin = marginOf(timeoutMs);
-  await prepare(emulator);
-  const built = build(config, emulator);
-  const { recipe, calls } = instrument(built, { timeoutMs, retry: false });
   const upstream = `the upstream ${FAULT_NAMES[fault]}`;
   await watchingProcess(
     async () => {
