@@ -134,6 +134,23 @@ describe("isolation", () => {
     expect(smtp.messages).toHaveLength(1);
     expect(app.errors).toEqual([]);
   });
+
+  it("a user's first user.create.after fired three times at once makes one customer", async () => {
+    const client = new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false });
+    app = await startApp({ recipes: [stripeCustomer({ stripe: client })], database: "memory" });
+    const context = await app.auth.$context;
+    const init = (await app.plugin.init?.(context)) as {
+      options: {
+        databaseHooks: { user: { create: { after: (row: unknown, ctx: null) => Promise<void> } } };
+      };
+    };
+    const row = { id: "user_dora", name: "Dora", email: "dora@example.test", emailVerified: false };
+    const after = init.options.databaseHooks.user.create.after;
+    await Promise.all([after(row, null), after(row, null), after(row, null)]);
+    expect(stripe.customers.map(({ email, metadata }) => ({ email, metadata }))).toEqual([
+      { email: "dora@example.test", metadata: { userId: "user_dora" } },
+    ]);
+  });
 });
 
 describe("Stripe under repeated hooks", () => {
@@ -148,14 +165,32 @@ describe("Stripe under repeated hooks", () => {
         databaseHooks: { user: { create: { after: (row: unknown, ctx: null) => Promise<void> } } };
       };
     };
-    // A plugin registered twice, a retried job, a replayed hook: the same user created again.
+    // A plugin registered twice, a retried job, a replayed hook: the same user created again, in turn
+    // and at once.
     const after = init.options.databaseHooks.user.create.after;
     await after(row, null);
-    await after(row, null);
+    await Promise.all([after(row, null), after(row, null), after(row, null)]);
     await app.auth.api.updateUser({ body: { name: "Alice Pleasance" }, headers });
     expect(
       stripe.customers.map(({ email, name, metadata }) => ({ email, name, metadata })),
     ).toEqual([{ email: "alice@example.test", name: "Alice Pleasance", metadata: { userId } }]);
     expect(app.errors).toEqual([]);
+  });
+
+  it("a user's first user.create.after fired three times at once makes one customer", async () => {
+    const client = new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false });
+    app = await startApp({ recipes: [stripeCustomer({ stripe: client })], database: "memory" });
+    const context = await app.auth.$context;
+    const init = (await app.plugin.init?.(context)) as {
+      options: {
+        databaseHooks: { user: { create: { after: (row: unknown, ctx: null) => Promise<void> } } };
+      };
+    };
+    const row = { id: "user_dora", name: "Dora", email: "dora@example.test", emailVerified: false };
+    const after = init.options.databaseHooks.user.create.after;
+    await Promise.all([after(row, null), after(row, null), after(row, null)]);
+    expect(stripe.customers.map(({ email, metadata }) => ({ email, metadata }))).toEqual([
+      { email: "dora@example.test", metadata: { userId: "user_dora" } },
+    ]);
   });
 });
