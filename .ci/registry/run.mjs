@@ -20,7 +20,16 @@
 // timeout, and the whole run stops after 15 minutes.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -41,7 +50,12 @@ const work = mkdtempSync(join(tmpdir(), "auth-recipes-registry-"));
 const logs = join(work, "logs");
 mkdirSync(logs);
 // npm's audit and funding requests are not part of an install; without them nothing else goes out.
-const npmEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+const npmEnv = {
+  ...process.env,
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+};
 delete npmEnv.npm_config_registry;
 
 const results = [];
@@ -50,7 +64,10 @@ let logCount = 0;
 
 /** Runs a command, its output to a log file; rejects with the output's tail when it fails or overruns. */
 async function run(command, args, { cwd, env = npmEnv, timeoutMs = 180_000, name = command } = {}) {
-  const log = join(logs, `${String(++logCount).padStart(2, "0")}-${name.replace(/[^\w.-]+/g, "_")}.log`);
+  const log = join(
+    logs,
+    `${String(++logCount).padStart(2, "0")}-${name.replace(/[^\w.-]+/g, "_")}.log`,
+  );
   const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let output = "";
@@ -67,7 +84,9 @@ async function run(command, args, { cwd, env = npmEnv, timeoutMs = 180_000, name
   writeFileSync(log, `$ ${command} ${args.join(" ")}\n(in ${cwd})\n${output}`);
   if (code !== 0) {
     const why = signal ? `killed after ${timeoutMs} ms` : `exit ${code}`;
-    throw new Error(`${command} ${args.join(" ")}: ${why}\n${output.trim().split("\n").slice(-30).join("\n")}`);
+    throw new Error(
+      `${command} ${args.join(" ")}: ${why}\n${output.trim().split("\n").slice(-30).join("\n")}`,
+    );
   }
   return output;
 }
@@ -80,8 +99,15 @@ async function check(name, fn, print = console.log) {
     results.push({ name, status: "passed", durationMs: Date.now() - started });
     print(`  ✓ ${name} (${Date.now() - started} ms)${detail ? ` ${detail}` : ""}`);
   } catch (error) {
-    results.push({ name, status: "failed", durationMs: Date.now() - started, message: String(error?.message ?? error) });
-    print(`  ✗ ${name} (${Date.now() - started} ms)\n${String(error?.stack ?? error).replace(/^/gm, "      ")}`);
+    results.push({
+      name,
+      status: "failed",
+      durationMs: Date.now() - started,
+      message: String(error?.message ?? error),
+    });
+    print(
+      `  ✗ ${name} (${Date.now() - started} ms)\n${String(error?.stack ?? error).replace(/^/gm, "      ")}`,
+    );
   }
 }
 
@@ -105,7 +131,10 @@ function untar(tgz) {
     const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
     if (!name) break;
     const prefix = header.subarray(345, 500).toString("utf8").replace(/\0.*$/s, "");
-    const size = Number.parseInt(header.subarray(124, 136).toString("utf8").replace(/\0.*$/s, "").trim() || "0", 8);
+    const size = Number.parseInt(
+      header.subarray(124, 136).toString("utf8").replace(/\0.*$/s, "").trim() || "0",
+      8,
+    );
     const path = prefix ? `${prefix}/${name}` : name;
     files.set(path, tar.subarray(offset + 512, offset + 512 + size));
     offset += 512 + Math.ceil(size / 512) * 512;
@@ -120,9 +149,16 @@ async function installVerdaccio() {
   if (existsSync(bin)) return { dir, bin };
   mkdirSync(dir, { recursive: true });
   // Verdaccio 6.8's node-fetch range pulls a release that needs Node 22; 2.7.0 runs on Node 20.
-  const manifest = { private: true, dependencies: { verdaccio: VERDACCIO }, overrides: { "node-fetch": "2.7.0" } };
+  const manifest = {
+    private: true,
+    dependencies: { verdaccio: VERDACCIO },
+    overrides: { "node-fetch": "2.7.0" },
+  };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  await run("npm", ["install", "--no-save", "--loglevel=error"], { cwd: dir, name: "install-verdaccio" });
+  await run("npm", ["install", "--no-save", "--loglevel=error"], {
+    cwd: dir,
+    name: "install-verdaccio",
+  });
   return { dir, bin };
 }
 
@@ -147,10 +183,14 @@ async function startVerdaccio(bin) {
       "",
     ].join("\n"),
   );
-  const child = spawn(process.execPath, [bin, "--config", join(home, "config.yaml"), "--listen", `127.0.0.1:${port}`], {
-    cwd: home,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, "--config", join(home, "config.yaml"), "--listen", `127.0.0.1:${port}`],
+    {
+      cwd: home,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.add(child);
   let output = "";
   child.stdout.on("data", (chunk) => {
@@ -195,16 +235,40 @@ async function release(registry) {
   await run("git", ["clone", "--quiet", "--no-hardlinks", ROOT, repo], { name: "clone" });
   await run("git", ["checkout", "--quiet", "-B", "main"], { cwd: repo, name: "branch-main" });
   // The store is warm from the workspace's own install: this links, it does not download.
-  await run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline", "--filter", "auth-recipes", "--filter", "./packages/*"], {
-    cwd: repo,
-    env: process.env,
-    name: "pnpm-install",
-  });
+  await run(
+    "pnpm",
+    [
+      "install",
+      "--frozen-lockfile",
+      "--prefer-offline",
+      "--filter",
+      "auth-recipes",
+      "--filter",
+      "./packages/*",
+    ],
+    {
+      cwd: repo,
+      env: process.env,
+      name: "pnpm-install",
+    },
+  );
   const host = registry.url.replace(/^http:/, "");
-  writeFileSync(join(repo, ".npmrc"), `registry=${registry.url}/\n${host}/:_authToken=${registry.token}\n`);
+  writeFileSync(
+    join(repo, ".npmrc"),
+    `registry=${registry.url}/\n${host}/:_authToken=${registry.token}\n`,
+  );
   const env = { ...process.env, npm_config_registry: `${registry.url}/` };
-  await run("pnpm", ["exec", "changeset", "version"], { cwd: repo, env, name: "changeset-version" });
-  const output = await run("pnpm", ["run", "release"], { cwd: repo, env, timeoutMs: 300_000, name: "release" });
+  await run("pnpm", ["exec", "changeset", "version"], {
+    cwd: repo,
+    env,
+    name: "changeset-version",
+  });
+  const output = await run("pnpm", ["run", "release"], {
+    cwd: repo,
+    env,
+    timeoutMs: 300_000,
+    name: "release",
+  });
   const packages = readdirSync(join(repo, "packages"))
     .map((name) => join(repo, "packages", name))
     .filter((dir) => existsSync(join(dir, "package.json")))
@@ -218,19 +282,27 @@ async function checkPublished(registry, { dir, manifest }, versions, semver) {
   if (!response.ok) throw new Error(`${manifest.name} is not on the registry (${response.status})`);
   const packument = await response.json();
   const published = packument.versions[manifest.version];
-  if (!published) throw new Error(`${manifest.name}@${manifest.version} was not published (has ${Object.keys(packument.versions)})`);
+  if (!published)
+    throw new Error(
+      `${manifest.name}@${manifest.version} was not published (has ${Object.keys(packument.versions)})`,
+    );
   const problems = [];
   if (published.license !== "MIT") problems.push(`license is ${published.license}`);
   if (!published.homepage?.startsWith("https://")) problems.push("no homepage");
   if (!published.bugs?.url) problems.push("no bugs.url");
-  if (!published.repository?.url || published.repository.directory !== `packages/${dir.split(/[\\/]/).pop()}`) {
+  if (
+    !published.repository?.url ||
+    published.repository.directory !== `packages/${dir.split(/[\\/]/).pop()}`
+  ) {
     problems.push("repository does not name its directory");
   }
   for (const field of ["dependencies", "peerDependencies"]) {
     for (const [name, range] of Object.entries(published[field] ?? {})) {
       if (range.startsWith("workspace:")) problems.push(`${field}.${name} is still ${range}`);
       else if (versions.has(name) && !semver.satisfies(versions.get(name), range)) {
-        problems.push(`${field}.${name} is ${range}, which the published ${versions.get(name)} does not satisfy`);
+        problems.push(
+          `${field}.${name} is ${range}, which the published ${versions.get(name)} does not satisfy`,
+        );
       }
     }
   }
@@ -238,7 +310,8 @@ async function checkPublished(registry, { dir, manifest }, versions, semver) {
   const files = untar(tarball);
   const license = files.get("package/LICENSE");
   if (!license) problems.push("the tarball has no LICENSE");
-  else if (!license.equals(readFileSync(join(ROOT, "LICENSE")))) problems.push("its LICENSE differs from the repository's");
+  else if (!license.equals(readFileSync(join(ROOT, "LICENSE"))))
+    problems.push("its LICENSE differs from the repository's");
   if (problems.length) throw new Error(problems.join("; "));
   return `${manifest.version}, ${files.size} files`;
 }
@@ -256,38 +329,70 @@ async function app(flavor, registry, packages) {
 async function appChecks(flavor, registry, packages, print) {
   const dir = join(work, `app-${flavor}`);
   mkdirSync(dir);
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `app-${flavor}`, private: true, type: "module" }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: `app-${flavor}`, private: true, type: "module" }, null, 2)}\n`,
+  );
   // Only the project's scope comes from the local registry, as a user's app would get it from npm.
   writeFileSync(join(dir, ".npmrc"), `@auth-recipes:registry=${registry.url}/\n`);
   const cwd = dir;
   print(`app-${flavor} (${dir}): ${NEXT_AUTH[flavor]}`);
 
   let installed = false;
-  await check(`${flavor}: npm install ${NEXT_AUTH[flavor]}, then every README's install line`, async () => {
-    await run("npm", ["install", NEXT_AUTH[flavor], "--loglevel=error"], { cwd, name: `${flavor}-next-auth` });
-    const lines = [];
-    for (const { dir: packageDir } of packages) {
-      for (const line of readmeInstallLines(readFileSync(join(packageDir, "README.md"), "utf8"))) {
-        lines.push(line);
-        const [command, ...args] = line.split(/\s+/);
-        await run(command, args, { cwd, name: `${flavor}-${args.join("-")}` });
+  await check(
+    `${flavor}: npm install ${NEXT_AUTH[flavor]} and TypeScript, then every README's install line`,
+    async () => {
+      // The app's own dependencies first (the compilers, saved as plain dependencies: one npm run less).
+      await run(
+        "npm",
+        [
+          "install",
+          NEXT_AUTH[flavor],
+          TYPESCRIPT,
+          TYPES_NODE,
+          `typescript7@npm:${TYPESCRIPT_7}`,
+          "--loglevel=error",
+        ],
+        {
+          cwd,
+          name: `${flavor}-next-auth`,
+        },
+      );
+      const lines = [];
+      for (const { dir: packageDir } of packages) {
+        for (const line of readmeInstallLines(
+          readFileSync(join(packageDir, "README.md"), "utf8"),
+        )) {
+          lines.push(line);
+          const [command, ...args] = line.split(/\s+/);
+          await run(command, args, { cwd, name: `${flavor}-${args.join("-")}` });
+        }
       }
-    }
-    const missing = packages.filter(({ manifest }) => {
-      const file = join(cwd, "node_modules", manifest.name, "package.json");
-      return !existsSync(file) || JSON.parse(readFileSync(file, "utf8")).version !== manifest.version;
-    });
-    if (missing.length) throw new Error(`not installed at the released version: ${missing.map((p) => p.manifest.name)}`);
-    installed = true;
-    return `(${lines.length} lines)`;
-  }, print);
+      const missing = packages.filter(({ manifest }) => {
+        const file = join(cwd, "node_modules", manifest.name, "package.json");
+        return (
+          !existsSync(file) || JSON.parse(readFileSync(file, "utf8")).version !== manifest.version
+        );
+      });
+      if (missing.length)
+        throw new Error(
+          `not installed at the released version: ${missing.map((p) => p.manifest.name)}`,
+        );
+      installed = true;
+      return `(${lines.length} lines)`;
+    },
+    print,
+  );
   if (!installed) return;
 
-  await run("npm", ["install", "-D", TYPESCRIPT, TYPES_NODE, `typescript7@npm:${TYPESCRIPT_7}`, "--loglevel=error"], {
-    cwd,
-    name: `${flavor}-typescript`,
-  });
-  for (const file of ["tsconfig.bundler.json", "tsconfig.nodenext.json", "sign-up.mjs", "sign-up.cjs", "sign-up-flow.cjs", "nodemailer-timeouts.mjs"]) {
+  for (const file of [
+    "tsconfig.bundler.json",
+    "tsconfig.nodenext.json",
+    "sign-up.mjs",
+    "sign-up.cjs",
+    "sign-up-flow.cjs",
+    "nodemailer-timeouts.mjs",
+  ]) {
     cpSync(join(HERE, "app", file), join(dir, file));
   }
   cpSync(join(HERE, "app", `auth-${flavor}.ts`), join(dir, "auth.ts"));
@@ -297,35 +402,67 @@ async function appChecks(flavor, registry, packages, print) {
     ["TypeScript 7", join(dir, "node_modules", "typescript7", "bin", "tsc")],
   ]) {
     for (const resolution of ["bundler", "nodenext"]) {
-      await check(`${flavor}: the README's configuration type-checks (${label}, strict, moduleResolution ${resolution})`, async () => {
-        const version = (await run(process.execPath, [tsc, "--version"], { cwd, name: `${flavor}-tsc-version` })).trim();
-        await run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd, name: `${flavor}-tsc-${resolution}` });
-        return `(${version})`;
-      }, print);
+      await check(
+        `${flavor}: the README's configuration type-checks (${label}, strict, moduleResolution ${resolution})`,
+        async () => {
+          const version = (
+            await run(process.execPath, [tsc, "--version"], { cwd, name: `${flavor}-tsc-version` })
+          ).trim();
+          await run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], {
+            cwd,
+            name: `${flavor}-tsc-${resolution}`,
+          });
+          return `(${version})`;
+        },
+        print,
+      );
     }
   }
   for (const entry of ["sign-up.mjs", "sign-up.cjs"]) {
-    await check(`${flavor}: a sign-up reaches all four emulators (${entry.endsWith(".mjs") ? "ESM" : "CommonJS"})`, async () => {
-      const output = await run(process.execPath, [entry], { cwd, timeoutMs: 60_000, name: `${flavor}-${entry}` });
-      const summary = JSON.parse(output.trim().split("\n").pop());
-      return `(${summary.entry.split("node_modules/").pop()})`;
-    }, print);
+    await check(
+      `${flavor}: a sign-up reaches all four emulators (${entry.endsWith(".mjs") ? "ESM" : "CommonJS"})`,
+      async () => {
+        const output = await run(process.execPath, [entry], {
+          cwd,
+          timeoutMs: 60_000,
+          name: `${flavor}-${entry}`,
+        });
+        const summary = JSON.parse(output.trim().split("\n").pop());
+        return `(${summary.entry.split("node_modules/").pop()})`;
+      },
+      print,
+    );
   }
   if (flavor === "v4") {
-    const readme = readFileSync(join(packages.find((p) => p.manifest.name === "@auth-recipes/welcome-email").dir, "README.md"), "utf8");
+    const readme = readFileSync(
+      join(
+        packages.find((p) => p.manifest.name === "@auth-recipes/welcome-email").dir,
+        "README.md",
+      ),
+      "utf8",
+    );
     const query = readme.match(/EMAIL_SERVER="smtp:\/\/[^"?]*\?([^"]+)"/)?.[1];
-    await check("v4: the README installs nodemailer 7, and its timeouts (SMTP URL, createTransport) end a hung SMTP exchange", async () => {
-      if (!query) throw new Error("the welcome-email README no longer shows the EMAIL_SERVER line with timeouts");
-      const output = await run(process.execPath, ["nodemailer-timeouts.mjs"], {
-        cwd,
-        env: { ...process.env, README_SMTP_QUERY: query },
-        timeoutMs: 60_000,
-        name: "v4-nodemailer",
-      });
-      const summary = JSON.parse(output.trim().split("\n").pop());
-      const forms = summary.forms.map((f) => `${f.form}: settled in ${f.settledMs} ms, hung up after ${f.connectionHeldMs} ms`);
-      return `(nodemailer ${summary.nodemailer}; ${forms.join("; ")})`;
-    }, print);
+    await check(
+      "v4: the README installs nodemailer 7, and its timeouts (SMTP URL, createTransport) end a hung SMTP exchange",
+      async () => {
+        if (!query)
+          throw new Error(
+            "the welcome-email README no longer shows the EMAIL_SERVER line with timeouts",
+          );
+        const output = await run(process.execPath, ["nodemailer-timeouts.mjs"], {
+          cwd,
+          env: { ...process.env, README_SMTP_QUERY: query },
+          timeoutMs: 60_000,
+          name: "v4-nodemailer",
+        });
+        const summary = JSON.parse(output.trim().split("\n").pop());
+        const forms = summary.forms.map(
+          (f) => `${f.form}: settled in ${f.settledMs} ms, hung up after ${f.connectionHeldMs} ms`,
+        );
+        return `(nodemailer ${summary.nodemailer}; ${forms.join("; ")})`;
+      },
+      print,
+    );
   }
 }
 
@@ -345,7 +482,11 @@ function finish(code) {
 }
 
 const watchdog = setTimeout(() => {
-  results.push({ name: "the registry test finishes within 15 minutes", status: "failed", durationMs: 900_000 });
+  results.push({
+    name: "the registry test finishes within 15 minutes",
+    status: "failed",
+    durationMs: 900_000,
+  });
   finish(1);
 }, 900_000);
 watchdog.unref();
@@ -358,23 +499,37 @@ try {
   const semver = createRequire(join(verdaccioDir, "package.json"))("semver");
 
   let released;
-  await check("changeset version, then pnpm release (build, changeset publish), on a throwaway clone", async () => {
-    released = await release(registry);
-    return `(${released.packages.length} packages)`;
-  });
+  await check(
+    "changeset version, then pnpm release (build, changeset publish), on a throwaway clone",
+    async () => {
+      released = await release(registry);
+      return `(${released.packages.length} packages)`;
+    },
+  );
   if (released) {
-    const versions = new Map(released.packages.map(({ manifest }) => [manifest.name, manifest.version]));
+    const versions = new Map(
+      released.packages.map(({ manifest }) => [manifest.name, manifest.version]),
+    );
     for (const pkg of released.packages) {
-      await check(`${pkg.manifest.name}: published with LICENSE, homepage, bugs, repository and resolvable ranges`, () =>
-        checkPublished(registry, pkg, versions, semver),
+      await check(
+        `${pkg.manifest.name}: published with LICENSE, homepage, bugs, repository and resolvable ranges`,
+        () => checkPublished(registry, pkg, versions, semver),
       );
     }
     // The two apps at once: their installs wait on the network more than on the CPU.
-    await Promise.all([app("v4", registry, released.packages), app("v5", registry, released.packages)]);
+    await Promise.all([
+      app("v4", registry, released.packages),
+      app("v5", registry, released.packages),
+    ]);
   }
   finish(0);
 } catch (error) {
-  results.push({ name: "registry test setup", status: "failed", durationMs: 0, message: String(error?.message ?? error) });
+  results.push({
+    name: "registry test setup",
+    status: "failed",
+    durationMs: 0,
+    message: String(error?.message ?? error),
+  });
   console.log(String(error?.stack ?? error));
   finish(1);
 }

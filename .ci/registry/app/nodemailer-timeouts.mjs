@@ -13,7 +13,11 @@ import { welcomeEmail } from "@auth-recipes/welcome-email";
 import nodemailer from "nodemailer";
 
 const version = createRequire(import.meta.url)("nodemailer/package.json").version;
-assert.equal(version.split(".")[0], "7", `the README's install line gave nodemailer ${version}; this check is about 7`);
+assert.equal(
+  version.split(".")[0],
+  "7",
+  `the README's install line gave nodemailer ${version}; this check is about 7`,
+);
 const query = process.env.README_SMTP_QUERY;
 assert.ok(query?.includes("greetingTimeout="), "README_SMTP_QUERY holds the README's timeouts");
 
@@ -50,8 +54,16 @@ async function signUpAgainst(form, transport, { connections }) {
   while (connections[0].closedAt === undefined && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  assert.ok(connections[0].closedAt !== undefined, `${form}: the client still holds the connection 8 s later`);
-  return { form, settledMs, openAtSettle, connectionHeldMs: connections[0].closedAt - connections[0].openedAt };
+  assert.ok(
+    connections[0].closedAt !== undefined,
+    `${form}: the client still holds the connection 8 s later`,
+  );
+  return {
+    form,
+    settledMs,
+    openAtSettle,
+    connectionHeldMs: connections[0].closedAt - connections[0].openedAt,
+  };
 }
 
 const url = await silentServer();

@@ -35,18 +35,38 @@ exports.signUp = async function signUp(lib, sdk, { format, entry }) {
       ],
       { timeoutMs: 5_000, onError: (error) => errors.push(error) },
     );
-    const user = { id: `user-${format}`, name: "Alice Liddell", email: `alice.${format}@example.test`, emailVerified: null };
-    const account = { provider: "email", type: "email", providerAccountId: user.email, userId: user.id };
+    const user = {
+      id: `user-${format}`,
+      name: "Alice Liddell",
+      email: `alice.${format}@example.test`,
+      emailVerified: null,
+    };
+    const account = {
+      provider: "email",
+      type: "email",
+      providerAccountId: user.email,
+      userId: user.id,
+    };
     await events.createUser({ user });
     await events.signIn({ user, account, isNewUser: true });
     await analytics.flush();
 
-    assert.deepEqual(errors.map((error) => error.message), []);
-    assert.deepEqual(emulators.smtp.messages.map((mail) => mail.envelope.to), [[user.email]]);
+    assert.deepEqual(
+      errors.map((error) => error.message),
+      [],
+    );
+    assert.deepEqual(
+      emulators.smtp.messages.map((mail) => mail.envelope.to),
+      [[user.email]],
+    );
     assert.equal(emulators.slack.channel("#signups").length, 1);
-    assert.deepEqual(emulators.stripe.customers.map((customer) => customer.metadata.userId), [user.id]);
+    assert.deepEqual(
+      emulators.stripe.customers.map((customer) => customer.metadata.userId),
+      [user.id],
+    );
     const tracked = emulators.segment.messages.map((message) => message.event ?? message.type);
-    for (const name of ["identify", "Signed Up", "Signed In"]) assert.ok(tracked.includes(name), `Segment got ${tracked}`);
+    for (const name of ["identify", "Signed Up", "Signed In"])
+      assert.ok(tracked.includes(name), `Segment got ${tracked}`);
     return { format, entry: String(entry), segment: tracked, smtp: emulators.smtp.messages.length };
   } finally {
     await analytics.closeAndFlush();
