@@ -475,10 +475,15 @@ function finish(code) {
     join(RESULTS, "registry.json"),
     `${JSON.stringify({ numTotalTests: results.length, numPassedTests: passed, numFailedTests: failed, testResults: results }, null, 2)}\n`,
   );
-  if (failed === 0 && code === 0) rmSync(work, { recursive: true, force: true });
-  else console.log(`logs kept in ${logs}`);
+  const ok = failed === 0 && code === 0;
+  if (!ok) console.log(`logs kept in ${logs}`);
   console.log(`registry: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || code !== 0 ? 1 : 0);
+  // The two apps hold about 1 GB (next, with its compiler binaries, comes with next-auth as a peer).
+  for (const entry of readdirSync(work)) {
+    if (ok || entry !== "logs") rmSync(join(work, entry), { recursive: true, force: true });
+  }
+  if (ok) rmSync(work, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
 }
 
 const watchdog = setTimeout(() => {
