@@ -17,7 +17,7 @@
 //
 // Writes .ci/results/registry.json (numPassedTests/numFailedTests, which .ci/run's summary adds up) and
 // ends with `registry: N passed, M failed`. Exits 1 when a check failed. Bounded: every command has a
-// timeout, and the whole run stops after 15 minutes.
+// timeout, and the whole run stops after 20 minutes.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import {
@@ -493,7 +493,7 @@ const watchdog = setTimeout(() => {
     durationMs: 900_000,
   });
   finish(1);
-}, 900_000);
+}, 1_200_000);
 watchdog.unref();
 
 try {
