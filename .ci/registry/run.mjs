@@ -288,7 +288,8 @@ async function checkPublished(registry, { dir, manifest }, versions, semver) {
     );
   const problems = [];
   if (published.license !== "MIT") problems.push(`license is ${published.license}`);
-  if (!published.homepage?.startsWith("https://")) problems.push("no homepage");
+  if (!published.homepage?.startsWith("https://"))
+    problems.push("no homepage (set homepage and bugs as packages/slack/package.json does)");
   if (!published.bugs?.url) problems.push("no bugs.url");
   if (
     !published.repository?.url ||
@@ -309,7 +310,8 @@ async function checkPublished(registry, { dir, manifest }, versions, semver) {
   const tarball = Buffer.from(await (await fetch(published.dist.tarball)).arrayBuffer());
   const files = untar(tarball);
   const license = files.get("package/LICENSE");
-  if (!license) problems.push("the tarball has no LICENSE");
+  if (!license)
+    problems.push("the tarball has no LICENSE (copy the root LICENSE into the package folder)");
   else if (!license.equals(readFileSync(join(ROOT, "LICENSE"))))
     problems.push("its LICENSE differs from the repository's");
   if (problems.length) throw new Error(problems.join("; "));
