@@ -12,8 +12,10 @@
 //    package's README install line run with npm (only the @auth-recipes scope points at the local
 //    registry), then the README's full configuration type-checked (strict; moduleResolution bundler and
 //    nodenext; TypeScript 5.9 and 7), and a sign-up run against the emulators from ESM and from CommonJS.
-//    In the v4 app, nodemailer is what npm picks next to next-auth v4 (7): the welcome-email README's
-//    transport timeouts are checked to end a hung SMTP exchange.
+//    In the v4 app, the welcome-email README's install line gives nodemailer 7 (next-auth's Email
+//    provider peers on it; a newer one makes npm refuse later installs), and its fix for 7 ignoring the
+//    abort signal, nodemailer's own timeouts in the SMTP URL or on a transport, is checked to end a hung
+//    SMTP exchange.
 //
 // Writes .ci/results/registry.json (numPassedTests/numFailedTests, which .ci/run's summary adds up) and
 // ends with `registry: N passed, M failed`. Exits 1 when a check failed. Bounded: every command has a
