@@ -48,7 +48,7 @@ export default defineConfig({
   cleanUrls: true,
   lastUpdated: false,
   // Sample sources are included into pages, not pages themselves; README.md is for contributors.
-  srcExclude: ["snippets/**", "test/**", "typedoc/**", "README.md"],
+  srcExclude: ["snippets/**", "scripts/**", "test/**", "typedoc/**", "README.md"],
   head: [["link", { rel: "icon", type: "image/svg+xml", href: `${base}logo.svg` }]],
   markdown: {
     theme: { light: "github-light", dark: "github-dark" },
