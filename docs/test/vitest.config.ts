@@ -41,7 +41,8 @@ export default defineConfig({
           name: "docs-text",
           root: docsRoot,
           include: ["test/text/*.test.ts"],
-          testTimeout: 120_000,
+          // One tsc program over every block: about a minute on a busy 2-core machine.
+          testTimeout: 300_000,
         },
       },
     ],
