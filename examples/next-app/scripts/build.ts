@@ -66,7 +66,7 @@ function newest(path: string): number {
 
 /**
  * Whether `.next` is older than what it was built from: the app's sources and config, and the
- * packages' builds. The demo rebuilds only then, so a second `pnpm demo` starts at once.
+ * packages' builds. The demo rebuilds only then, so a second `npm run demo` starts at once.
  */
 export function appBuildIsStale(distDir = ".next"): boolean {
   const built = join(APP_DIR, distDir, "BUILD_ID");
