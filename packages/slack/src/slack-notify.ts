@@ -11,13 +11,13 @@ import {
 import { configError } from "@auth-recipes/core/kit";
 import type { WebClient } from "@slack/web-api";
 import { defaultSlackMessage, eventUser } from "./default-message.ts";
+import { toSlackNotifyError } from "./errors.ts";
 import {
   SLACK_EVENTS,
   type SlackEvent,
   type SlackEventInput,
   type SlackMessageContent,
 } from "./events.ts";
-import { toSlackNotifyError } from "./slack-error.ts";
 
 /** Options for {@link slackNotify}; `E` is the events named in `on`. */
 export interface SlackNotifyOptions<E extends SlackEvent = SlackEvent> {

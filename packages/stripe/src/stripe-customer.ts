@@ -10,15 +10,15 @@ import { skip } from "@auth-recipes/core";
 import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit";
 import type Stripe from "stripe";
 import { customerName } from "./customer-fields.ts";
-import { searchValue } from "./escape.ts";
-import { idempotencyKey } from "./idempotency-key.ts";
 import {
   isIdempotencyError,
   isKeyInUse,
   isMissing,
   StripeCustomerError,
   toStripeCustomerError,
-} from "./stripe-customer-error.ts";
+} from "./errors.ts";
+import { searchValue } from "./escape.ts";
+import { idempotencyKey } from "./idempotency-key.ts";
 
 /** What {@link StripeCustomerOptions.onCustomerCreated} receives. */
 export interface CustomerCreatedInfo {
