@@ -106,7 +106,7 @@ describe.each(backends)("on $name", ({ start }) => {
       onError: (error) => void errors.push(error),
     });
     await worker.worker.waitUntilReady();
-  let expected = 0;
+    let expected = 0;
     for (const [event, message] of script) {
       await (web[event] as (message: unknown) => Promise<void>)(message);
       // One job per recipe that handles the event; each event settles before the next, as in-process.
