@@ -4,13 +4,17 @@ import { APP_DIR, NEXT_BIN, run } from "./processes.ts";
 
 export const REPO_ROOT: string = join(APP_DIR, "..", "..");
 
-/** The workspace packages the app imports at run time, built to their `dist/` as users install them. */
+/**
+ * The workspace packages the app imports at run time, built to their `dist/` as users install them
+ * (testing for its emulators' defaults, and the emulators' bin the demo runs).
+ */
 export const RECIPE_PACKAGES: readonly string[] = [
   "core",
   "welcome-email",
   "slack",
   "stripe",
   "segment",
+  "testing",
 ];
 
 /** The pnpm the repository pins (a root dev dependency), so nothing is fetched or installed. */

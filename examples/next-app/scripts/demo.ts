@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   if (process.argv.includes("--fresh")) removeDatabase();
 
   // 1. Build what is missing or out of date: the packages the app bundles, the emulators' bin, the app.
-  const stale = stalePackages([...RECIPE_PACKAGES, "testing"]);
+  const stale = stalePackages(RECIPE_PACKAGES);
   if (stale.length) {
     step(`building ${stale.map((name) => `@auth-recipes/${name}`).join(", ")}`);
     await buildPackages(stale, true);

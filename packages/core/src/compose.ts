@@ -2,6 +2,7 @@ import { configError } from "./config-error.ts";
 import { contain, DispatchId, type HandlerResult, ignoreRejection, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
+import { oneLine } from "./redact.ts";
 import { type RecipeInput, type RouteOptions, resolveRoutes } from "./routes.ts";
 
 /** Options for {@link composeEvents}; a recipe's own `timeoutMs` and `retry` override them. */
@@ -46,7 +47,8 @@ const resolved = Promise.resolve();
 
 function defaultOnError(error: RecipeError): void {
   // The message names the recipe and event and quotes the (redacted) cause; never the event's payload.
-  console.error(`[auth-recipes] ${error.message}`);
+  // One line, always: a line break in a recipe's name or a cause's message must not forge a second one.
+  console.error(`[auth-recipes] ${oneLine(error.message)}`);
 }
 
 /**

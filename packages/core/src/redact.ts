@@ -90,7 +90,8 @@ export function redact(text: unknown, options?: RedactOptions): string {
     out = out.slice(0, end);
     cut = true;
   }
-  for (const secret of options?.secrets ?? []) {
+  const secrets = options?.secrets;
+  for (const secret of Array.isArray(secrets) ? secrets : []) {
     if (typeof secret !== "string" || secret.length < 4) continue;
     out = out.split(secret).join(REDACTED);
     const encoded = encodeURIComponent(secret);
@@ -108,8 +109,17 @@ export function redact(text: unknown, options?: RedactOptions): string {
     named = (last === ":" || last === "=") && SECRET_NAME.test(token.slice(0, -1));
     return redacted;
   });
-  out = out.replace(CONTROL, (c) =>
+  out = oneLine(out);
+  return cut ? `${out}…` : out;
+}
+
+/**
+ * `text` with line breaks (CR, LF, U+2028, U+2029) and other control characters but the tab escaped
+ * (`\n`, `\r`, `\u2028`), so that it prints as one line and cannot forge a second one in a log.
+ * @internal
+ */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, (c) =>
     c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-  return cut ? `${out}…` : out;
 }

@@ -14,7 +14,9 @@ export interface RetryOptions {
    */
   minDelayMs?: number;
   /**
-   * The longest delay between attempts, in ms.
+   * The longest delay between attempts, in ms. It also bounds the delay a failure asks for: an error with
+   * a number `retryAfterMs` (a 429's `Retry-After`) makes the next attempt wait at least that long, but
+   * never longer than this.
    * @default 5000
    */
   maxDelayMs?: number;

@@ -1,5 +1,6 @@
 // Whatever a handler throws, rejects with or resolves to, a composed callback resolves, onSettled is
 // called once and nothing reaches process' unhandledRejection: the promises of DESIGN.md, for any value.
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeEvents, type DispatchReport, type RecipeError } from "../src/index.ts";
 
@@ -73,8 +74,13 @@ function hostileValues(): Array<[string, () => unknown]> {
       },
     ],
     ["an Error with a 1 MB message", () => new Error("x".repeat(1_000_000))],
+    // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
     ["a thenable whose then throws", () => ({ then: trap })],
-    ["a thenable whose then getter throws", () => Object.defineProperty({}, "then", { get: trap })],
+    [
+      "a thenable whose then getter throws",
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
+      () => Object.defineProperty({}, "then", { get: trap }),
+    ],
     ["a skip look-alike without the symbol", () => ({ skipped: true, reason: "x" })],
     [
       "a skip look-alike whose reason getter throws",
@@ -104,12 +110,13 @@ describe.each(PATHS)("a handler that %ss", (path) => {
       unhandled.length = 0;
       const reports: DispatchReport[] = [];
       const errors: RecipeError[] = [];
-      const handler = () => {
+      // Cast: TypeScript would refuse these returns, JavaScript handlers can still make them.
+      const handler = (() => {
         const value = make();
         if (path === "throw") throw value;
         if (path === "reject") return Promise.reject(value);
         return value;
-      };
+      }) as () => void;
       for (const waitUntil of [
         undefined,
         (promise: Promise<unknown>) => void promise,
@@ -151,6 +158,8 @@ describe.each(PATHS)("a handler that %ss", (path) => {
             /^recipe "hostile" failed on createUser after \d attempts?: /,
           );
           expect(() => String(error)).not.toThrow();
+          expect(() => inspect(error, { depth: 4 })).not.toThrow();
+          expect(error.cause).toBeInstanceOf(Error);
           expect(() => JSON.stringify(error)).not.toThrow();
         }
       }

@@ -1,3 +1,4 @@
+import { SAFE_TO_LOG } from "../errors.ts";
 import { redact } from "../redact.ts";
 
 /** What an {@link UpstreamError} knows of the failure besides its message. */
@@ -56,5 +57,7 @@ export class UpstreamError extends Error {
     if (typeof status === "number") this.status = status;
     if (typeof code === "string") this.code = redact(code);
     Object.defineProperty(this, "unsafeCause", { value: options.cause, configurable: true });
+    // Tells core's RecipeError to keep this error as its `cause`: its message and fields are safe to print.
+    Object.defineProperty(this, SAFE_TO_LOG, { value: true });
   }
 }
