@@ -1,3 +1,4 @@
+import { type Tracing, traceAttempt } from "./diagnostics.ts";
 import { RecipeError, timeoutError } from "./errors.ts";
 import type { EventName } from "./events.ts";
 import type { HandlerContext } from "./recipe.ts";
@@ -89,40 +90,17 @@ export async function runRoute(
   dispatch: DispatchId,
   onError: (error: RecipeError) => unknown,
   clock: () => number,
+  channels?: Tracing,
 ): Promise<HandlerResult> {
   const { recipe, event, retry, timeoutMs } = route;
   const started = clock();
   let attempts = 0;
-  // [failed, value or error, timed out]
-  let outcome: [boolean, unknown, boolean?];
+  let outcome: Outcome;
   for (;;) {
     const context = new AttemptContext(event, recipe, ++attempts, Date.now() + timeoutMs, dispatch);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let settled = false;
-    outcome = await new Promise((resolve) => {
-      const settle = (result: [boolean, unknown, boolean?]) => {
-        settled = true;
-        resolve(result);
-      };
-      try {
-        Promise.resolve(route.handler(message, context)).then(
-          (value) => settle([false, value]),
-          (error: unknown) => settle([true, error]),
-        );
-      } catch (error) {
-        settle([true, error]);
-      }
-      // The timer is set a microtask later, and only if the handler has not settled by then: handlers
-      // that finish at once (most session handlers) cost no timer at all.
-      if (!settled && timeoutMs <= MAX_TIMER_MS) {
-        // Not queueMicrotask: in Node it makes an AsyncResource each call.
-        resolved.then(() => {
-          if (!settled)
-            timer = setTimeout(() => settle([true, context.timeOut(timeoutMs), true]), timeoutMs);
-        });
-      }
-    });
-    clearTimeout(timer);
+    outcome = await (channels?.attempt.hasSubscribers
+      ? traceTuple(channels.attempt, context, () => attemptOnce(route, message, context))
+      : attemptOnce(route, message, context));
     const [failed, error] = outcome;
     if (
       !failed ||
@@ -152,6 +130,55 @@ export async function runRoute(
     contain(() => onError(error));
   }
   return result;
+}
+
+type Outcome = [failed: boolean, value: unknown, timedOut?: boolean];
+
+/** One attempt raced against its timeout; resolves with how it ended, never rejects. */
+function attemptOnce(route: Route, message: unknown, context: AttemptContext): Promise<Outcome> {
+  const { timeoutMs } = route;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let settled = false;
+  return new Promise<Outcome>((resolve) => {
+    const settle = (result: Outcome) => {
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    try {
+      Promise.resolve(route.handler(message, context)).then(
+        (value) => settle([false, value]),
+        (error: unknown) => settle([true, error]),
+      );
+    } catch (error) {
+      settle([true, error]);
+    }
+    // The timer is set a microtask later, and only if the handler has not settled by then: handlers
+    // that finish at once (most session handlers) cost no timer at all.
+    if (!settled && timeoutMs <= MAX_TIMER_MS) {
+      // Not queueMicrotask: in Node it makes an AsyncResource each call.
+      resolved.then(() => {
+        if (!settled)
+          timer = setTimeout(() => settle([true, context.timeOut(timeoutMs), true]), timeoutMs);
+      });
+    }
+  });
+}
+
+function traceTuple(
+  channel: Tracing["attempt"],
+  context: AttemptContext,
+  run: () => Promise<Outcome>,
+): Promise<Outcome> {
+  const { event, recipe, attempt, dispatchId } = context;
+  return traceAttempt(channel, { event, recipe, attempt, dispatchId }, () =>
+    run().then((outcome) => {
+      const [failed, value, timedOut = false] = outcome;
+      const status = isSkip(value) ? "skipped" : failed ? "rejected" : "fulfilled";
+      const reason = isSkip(value) ? value.reason : undefined;
+      return { outcome, status, error: failed ? value : undefined, reason, timedOut };
+    }),
+  ).then((traced) => traced.outcome);
 }
 
 function shouldRetry(retry: RetryPolicy, error: unknown, attempt: number): boolean {

@@ -5,6 +5,13 @@ export {
   type DispatchReport,
   type RecipeInput,
 } from "./compose.ts";
+export {
+  type AttemptTrace,
+  type DispatchTrace,
+  type DispatchTraceResult,
+  type EnqueueTrace,
+  TRACING_CHANNELS,
+} from "./diagnostics.ts";
 export type { HandlerResult } from "./dispatch.ts";
 export { RecipeError } from "./errors.ts";
 export {

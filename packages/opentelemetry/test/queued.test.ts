@@ -1,0 +1,141 @@
+// A queued job continued in a worker: the enqueue's send span puts its W3C trace context in the carrier,
+// the job carries it, and the worker's attempt span continues the sign-in's trace with a link to it.
+// The queue here is an array, and the host's side is published on core's channels exactly as a host
+// that queues recipes does (see the Tracing guide); @auth-recipes/bullmq's own tests cover Redis.
+import { tracingChannel } from "node:diagnostics_channel";
+import {
+  type AttemptTrace,
+  composeEvents,
+  defineRecipe,
+  type EnqueueTrace,
+  TRACING_CHANNELS,
+} from "@auth-recipes/core";
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { parentOf, setUpTracing, type Tracing } from "./tracing.ts";
+
+interface Job {
+  event: "createUser";
+  recipe: string;
+  dispatchId: string;
+  traceCarrier: Record<string, string>;
+}
+
+let tracing: Tracing;
+beforeAll(() => {
+  tracing = setUpTracing();
+});
+afterEach(() => tracing.exporter.reset());
+afterAll(() => tracing.close());
+
+const enqueueChannel = tracingChannel<unknown, EnqueueTrace>(TRACING_CHANNELS.enqueue);
+const attemptChannel = tracingChannel<unknown, AttemptTrace>(TRACING_CHANNELS.attempt);
+
+function queueingRecipe(queue: Job[], recipes: string[], fail = false) {
+  return defineRecipe({
+    name: "bullmq",
+    events: {
+      createUser: async (_message, { event, dispatchId }) => {
+        const trace: EnqueueTrace = {
+          event,
+          dispatchId,
+          recipe: "bullmq",
+          recipes,
+          queue: "auth-recipes",
+          carrier: {},
+        };
+        await enqueueChannel.tracePromise(async () => {
+          if (fail) throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
+          // One job per recipe, each with a copy of the carrier the tracer filled in at start.
+          for (const recipe of recipes)
+            queue.push({ event, recipe, dispatchId, traceCarrier: { ...trace.carrier } });
+        }, trace);
+      },
+    },
+  });
+}
+
+/** What a worker does with a job: one attempt, published with the job's carrier. */
+function work(job: Job, attempt = 1, fail = false): Promise<void> {
+  const trace: AttemptTrace = {
+    event: job.event,
+    recipe: job.recipe,
+    attempt,
+    dispatchId: job.dispatchId,
+    traceCarrier: job.traceCarrier,
+  };
+  // A worker runs outside any request: the root context, as a BullMQ worker's job callback is.
+  return context.with(ROOT_CONTEXT, () =>
+    attemptChannel
+      .tracePromise(async () => {
+        trace.outcome = fail ? "rejected" : "fulfilled";
+        trace.timedOut = false;
+        if (fail) throw Object.assign(new Error("503"), { name: "SlackError" });
+      }, trace)
+      .catch(() => {}),
+  );
+}
+
+it("continues the sign-in's trace in the worker: a child of the send span, linked to it", async () => {
+  const queue: Job[] = [];
+  const events = composeEvents([queueingRecipe(queue, ["welcome-email", "slack"])], {
+    onError: () => {},
+  });
+  await tracing.inSpan("POST /api/auth/callback/google", () =>
+    events.createUser!({ user: { id: "u1", email: "a@b.test" } }),
+  );
+  expect(queue).toHaveLength(2);
+  expect(queue[0]!.traceCarrier.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+
+  const request = tracing.span("POST /api/auth/callback/google");
+  const enqueuer = tracing.span("auth-recipes createUser bullmq");
+  const send = tracing.span("send auth-recipes");
+  expect(parentOf(send)).toBe(enqueuer.spanContext().spanId);
+  expect(send.kind).toBe(SpanKind.PRODUCER);
+  expect(send.attributes).toMatchObject({
+    "messaging.operation.type": "send",
+    "messaging.destination.name": "auth-recipes",
+    "messaging.batch.message_count": 2,
+    "auth_recipes.recipes": ["welcome-email", "slack"],
+  });
+  expect(queue[0]!.traceCarrier.traceparent).toContain(send.spanContext().spanId);
+
+  tracing.exporter.reset();
+  await work(queue[0]!);
+  await work(queue[1]!, 1, true);
+  await work(queue[1]!, 2);
+
+  const welcome = tracing.span("auth-recipes createUser welcome-email");
+  const slacks = tracing.spans().filter((span) => span.name === "auth-recipes createUser slack");
+  expect(slacks.map((span) => span.attributes["auth_recipes.attempt"])).toEqual([1, 2]);
+  expect(slacks.map((span) => span.status.code)).toEqual([
+    SpanStatusCode.ERROR,
+    SpanStatusCode.UNSET,
+  ]);
+  expect(slacks[0]!.attributes["error.type"]).toBe("SlackError");
+  for (const span of [welcome, ...slacks]) {
+    expect(span.kind).toBe(SpanKind.CONSUMER);
+    expect(span.spanContext().traceId).toBe(request.spanContext().traceId);
+    expect(parentOf(span)).toBe(send.spanContext().spanId);
+    expect(span.links.map((link) => link.context.spanId)).toEqual([send.spanContext().spanId]);
+    expect(span.attributes["messaging.message.id"]).toBe(queue[0]!.dispatchId);
+  }
+});
+
+it("marks the send span ERROR when the jobs could not be added", async () => {
+  const queue: Job[] = [];
+  const events = composeEvents([queueingRecipe(queue, ["slack"], true)], { onError: () => {} });
+  await events.createUser!({ user: { id: "u1" } });
+  const send = tracing.span("send auth-recipes");
+  expect(send.status.code).toBe(SpanStatusCode.ERROR);
+  expect(send.attributes["error.type"]).toBe("Error");
+  expect(send.status.message).not.toContain("127.0.0.1");
+});
+
+it("starts a trace of its own for a job queued without a trace context", async () => {
+  await work({ event: "createUser", recipe: "slack", dispatchId: "d-1", traceCarrier: {} });
+  const span = tracing.span("auth-recipes createUser slack");
+  expect(parentOf(span)).toBeUndefined();
+  expect(span.links).toEqual([]);
+  expect(span.kind).toBe(SpanKind.INTERNAL);
+});
