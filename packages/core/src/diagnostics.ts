@@ -179,28 +179,30 @@ export function traceAttempt<R extends AttemptOutcome>(
   run: () => Promise<R>,
 ): Promise<R> {
   let outcome: R | undefined;
-  return channel
-    .tracePromise(async () => {
-      outcome = await run();
-      context.outcome = outcome.status;
-      context.timedOut = outcome.timedOut;
-      if (outcome.reason !== undefined) context.reason = redact(outcome.reason);
-      // Rejecting is how a tracing channel reports a failure (`:error`, then `:asyncStart`).
-      if (outcome.status === "rejected") throw publicError(outcome.error);
-      return outcome;
-    }, context)
-    .catch((error: unknown) => {
-      // `run` never rejects; only a subscriber's broken store transform can land here without outcome.
-      if (outcome) return outcome;
-      throw error;
-    });
+  // The traced function resolves with nothing: a tracing channel publishes what it resolves with as
+  // `context.result`, and the outcome holds the thrown value and the raw skip reason.
+  const untilEnd = channel.tracePromise(async () => {
+    outcome = await run();
+    context.outcome = outcome.status;
+    context.timedOut = outcome.timedOut;
+    if (outcome.reason !== undefined) context.reason = redact(outcome.reason);
+    // Rejecting is how a tracing channel reports a failure (`:error`, then `:asyncStart`).
+    if (outcome.status === "rejected") throw publicError(outcome.error);
+  }, context);
+  // `run` never rejects: only a subscriber's broken store transform could leave no outcome.
+  const done = () => {
+    if (!outcome) throw new Error("[auth-recipes/core] the attempt did not run");
+    return outcome;
+  };
+  return untilEnd.then(done, done);
 }
 
 const IDENTIFIER = /^[\w$.-]{1,64}$/;
 
 /**
- * What subscribers see of a failure: the cause's `name` and string `code` when they are identifiers, its message redacted. The
- * thrown value itself can hold anything (a request with its headers, the user's email in a message).
+ * What subscribers see of a failure: the cause's `name` and string `code` when they are identifiers, its
+ * message redacted. The thrown value itself can hold anything (a request with its headers, the user's
+ * email in a message).
  */
 export function publicError(cause: unknown): Error {
   let name = "Error";
