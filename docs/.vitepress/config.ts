@@ -20,6 +20,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "How composition works", link: "/guide/composition" },
       { text: "next-auth's events: caveats", link: "/guide/next-auth-events" },
       { text: "Testing your configuration", link: "/guide/testing" },
+      { text: "Tracing", link: "/guide/tracing" },
       { text: "Writing your own recipe", link: "/guide/writing-a-recipe" },
       { text: "Publishing a recipe", link: "/guide/publishing-a-recipe" },
     ],
