@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp, type TestApp } from "./support/app.ts";
+import { artifactPath } from "./support/artifacts.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { type Emulators, startAll } from "./support/emulators.ts";
 import { newEmail, nextSignInLink, requestLinkInBrowser } from "./support/flow.ts";
@@ -80,6 +81,35 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
     expect(app.log.join("\n")).not.toContain(email);
     expect(app.log.join("\n")).not.toMatch(/[\w.+-]+@example\.test/);
     console.log(`server log:\n  ${[...stripeLines, ...slackLines].join("\n  ")}`);
+
+    // The deliveries page's timeline shows it: Slack's bar cut at the timeout, Stripe's failed, the
+    // other two delivered long before, all four started together.
+    await page.goto(`${app.origin}/deliveries`);
+    const createUser = page.locator('[data-testid="dispatch"][data-event="createUser"]').first();
+    await createUser.waitFor();
+    const bars = await createUser.getByTestId("dispatch-bar").evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        recipe: node.getAttribute("data-recipe"),
+        status: node.getAttribute("data-status"),
+        timedOut: node.getAttribute("data-timed-out") === "true",
+        left: node.getBoundingClientRect().left,
+        width: node.getBoundingClientRect().width,
+      })),
+    );
+    expect(bars.map(({ recipe, status, timedOut }) => [recipe, status, timedOut])).toEqual([
+      ["welcome-email", "fulfilled", false],
+      ["slack", "rejected", true],
+      ["stripe-customer", "rejected", false],
+      ["segment", "fulfilled", false],
+    ]);
+    const slack = bars[1]!;
+    expect(new Set(bars.map((bar) => Math.round(bar.left))).size).toBe(1);
+    for (const other of [bars[0]!, bars[3]!]) expect(other.width).toBeLessThan(slack.width / 2);
+    await expect(createUser.textContent()).resolves.toMatch(/timed out after 1\.5\d s/);
+    expect(await createUser.textContent()).not.toContain(email);
+    await page
+      .locator("section.timeline")
+      .screenshot({ path: artifactPath("deliveries-timeline.png") });
     await page.close();
   });
 });
