@@ -5,11 +5,18 @@
  * what the bytes buy.
  */
 export const SIZE_BUDGETS: Readonly<Record<string, number>> = {
-  // The goal (issue 10) is 2 KB. Core measures 2474 B (2.42 KiB) because it carries input validation with
-  // messages that name the option, the redaction of email addresses and secrets in error messages, and
-  // the retry policy with backoff and jitter: each is a user-facing guarantee, none is dead weight. The
-  // budget holds it at 2.5 KB so that it cannot drift further while the 2 KB goal stays open.
-  "@auth-recipes/core": 2560,
+  // The goal (issue 10) is 2 KB. Core measured 2474 B (2.42 KiB) for input validation with messages that
+  // name the option, redaction of email addresses and secrets in error messages, and the retry policy
+  // with backoff and jitter. Issue 13 made it 3319 B: about 650 B buy a redactor that runs in linear time
+  // on any input (the regexes it replaced took 1 s for 20k characters, 19 s for 100k) and closes its gaps
+  // (URL-encoded addresses, `Basic` credentials, `AUTH PLAIN` blobs, known secrets, line breaks), about
+  // 200 B containment of any value a handler produces (a Proxy whose traps throw, a skip look-alike, a
+  // `retryAfterMs` to honour), and 3719 B with about 400 B more for a RecipeError that is safe to log: its
+  // cause is a redacted copy of what was thrown (class, name, message, stack frames, classifying fields,
+  // its own cause), because Node's inspect and pino print a cause even when it is not enumerable. The
+  // kit's helpers that only recipes need live on the `/kit` subpath, not here. The budget holds it at
+  // 3.7 KiB; the 2 KB goal stays open.
+  "@auth-recipes/core": 3800,
   // The recipes: each budget is what the package measured when the bench was written, plus about 7% for
   // fixes, so that growth is a decision rather than a drift.
   // 3128 B: content (text and HTML), HTML escaping, strict address validation, transport creation.

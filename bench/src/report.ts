@@ -145,7 +145,7 @@ export function printHung(result: HungResult): Goal[] {
         : `${formatMs(row.uncomposedMs)} (${row.uncomposedOutcome})`,
     ]),
     [
-      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 3 retries.",
+      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 10 retries.",
       ...result.rows.map(
         (row) => `${row.upstream} hung → reported as ${row.reportedAs.join(" | ")}`,
       ),

@@ -1,24 +1,13 @@
 import { configError } from "./config-error.ts";
-import { type DispatchTrace, traceDispatch, tracing } from "./diagnostics.ts";
-import { contain, DispatchId, type HandlerResult, type Route, runRoute } from "./dispatch.ts";
+import { type DispatchTrace, traceDispatch, traceResults, tracing } from "./diagnostics.ts";
+import { contain, DispatchId, type HandlerResult, ignoreRejection, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
-import type { PlainEvents, Recipe } from "./recipe.ts";
-import { type RetryOptions, toRetryPolicy } from "./retry.ts";
+import { oneLine } from "./redact.ts";
+import { type RecipeInput, type RouteOptions, resolveRoutes } from "./routes.ts";
 
 /** Options for {@link composeEvents}; a recipe's own `timeoutMs` and `retry` override them. */
-export interface ComposeOptions {
-  /**
-   * Bounds each attempt of each handler, in ms: a positive number or `Infinity`.
-   * @default 10000
-   */
-  timeoutMs?: number;
-  /**
-   * Retry failed attempts: `true` for the defaults, or a policy. Only failures that `retryIf` accepts
-   * (by default {@link isRetryable}) are retried.
-   * @default false
-   */
-  retry?: boolean | RetryOptions;
+export interface ComposeOptions extends RouteOptions {
   /**
    * Called once per handler whose last attempt failed. A throw or rejection here is contained.
    * @default one line on the console with the recipe, the event and the cause's message (never the payload)
@@ -29,7 +18,8 @@ export interface ComposeOptions {
   /**
    * Vercel's `waitUntil` or Next.js `after`: the composed callback hands it the settling promise and
    * resolves at once, so the response does not wait for side effects. If it throws (called outside a
-   * request), the callback waits for the side effects instead of losing them.
+   * request), the callback waits for the side effects instead of losing them; if it returns a promise
+   * that rejects, the rejection is ignored (never unhandled) and the side effects still run.
    */
   waitUntil?: (promise: Promise<unknown>) => unknown;
 }
@@ -54,22 +44,12 @@ export type ComposedEvents = {
   [E in EventName]?: (message: EventMessages[E]) => Promise<void>;
 };
 
-/** A recipe, a plain next-auth `events` object, or a falsy value, skipped: `process.env.SLACK_TOKEN && slackNotify(...)` works. */
-export type RecipeInput = Recipe | PlainEvents | false | "" | 0 | null | undefined;
-
-const DEFAULT_TIMEOUT_MS = 10_000;
+const resolved = Promise.resolve();
 
 function defaultOnError(error: RecipeError): void {
   // The message names the recipe and event and quotes the (redacted) cause; never the event's payload.
-  console.error(`[auth-recipes] ${error.message}`);
-}
-
-function checkTimeout(value: unknown, where: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0)) {
-    configError(`${where} option "timeoutMs" must be a positive number or Infinity`, true);
-  }
-  return value;
+  // One line, always: a line break in a recipe's name or a cause's message must not forge a second one.
+  console.error(`[auth-recipes] ${oneLine(error.message)}`);
 }
 
 /**
@@ -95,57 +75,14 @@ export function composeEvents(
   recipes: readonly RecipeInput[],
   options: ComposeOptions = {},
 ): ComposedEvents {
-  if (!Array.isArray(recipes)) configError("composeEvents takes an array of recipes");
-  const { onSettled, waitUntil } = options;
   for (const key of ["onError", "onSettled", "waitUntil"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "function") {
-      configError(`option "${key}" must be a function`);
+      throw configError("core", `option "${key}" must be a function`);
     }
   }
+  const { onSettled, waitUntil } = options;
   const onError = options.onError ?? defaultOnError;
-  const timeoutMs = checkTimeout(options.timeoutMs, "composeEvents") ?? DEFAULT_TIMEOUT_MS;
-  const retry = toRetryPolicy(options.retry, "composeEvents");
-
-  const routes = new Map<EventName, Route[]>(EVENT_NAMES.map((event) => [event, []]));
-  const names = new Set<string>();
-  recipes.forEach((entry, index) => {
-    if (!entry) return;
-    const isRecipe = typeof entry === "object" && "events" in entry;
-    const recipe = entry as Recipe;
-    const name = isRecipe ? recipe.name : `events[${index}]`;
-    const events = (isRecipe ? recipe.events : entry) as Record<string, unknown>;
-    if (typeof events !== "object" || !events)
-      configError(`recipes[${index}] must be a recipe or an events object`);
-    if (typeof name !== "string" || !name || names.has(name)) {
-      configError(
-        `recipes[${index}] needs a unique, non-empty "name" (got ${JSON.stringify(name)})`,
-      );
-    }
-    names.add(name);
-    const where = `recipe "${name}"`;
-    const recipeTimeout = isRecipe ? checkTimeout(recipe.timeoutMs, where) : undefined;
-    const recipeRetry =
-      isRecipe && recipe.retry !== undefined ? toRetryPolicy(recipe.retry, where) : retry;
-    for (const [event, handler] of Object.entries(events)) {
-      const list = routes.get(event as EventName);
-      if (!list)
-        configError(
-          `${where} has an unknown event "${event}"; the events are ${EVENT_NAMES.join(", ")}`,
-        );
-      // `undefined` is "not handled", so that `{ signIn: flag ? fn : undefined }` works.
-      if (handler === undefined) continue;
-      if (typeof handler !== "function")
-        configError(`${where}: the ${event} handler must be a function`);
-      list.push({
-        recipe: name,
-        event: event as EventName,
-        // A plain events object's handler takes only the message; passing the context too is harmless.
-        handler: handler.bind(events) as Route["handler"],
-        timeoutMs: recipeTimeout ?? timeoutMs,
-        retry: recipeRetry,
-      });
-    }
-  });
+  const routes = resolveRoutes(recipes, options);
 
   // Durations are only reported to onSettled: without it, reading the clock is wasted on the hot path.
   const clock = onSettled ? () => performance.now() : () => 0;
@@ -154,20 +91,15 @@ export function composeEvents(
   // Keys in next-auth's order, and only for handled events: next-auth v4 logs an error for a key whose
   // value is undefined, and an absent `session` key keeps the hot path free.
   for (const event of EVENT_NAMES) {
-    const list = routes.get(event)!;
+    const list = routes[event];
     if (!list.length) continue;
     const recipeNames = list.map((route) => route.recipe);
     const run = (message: unknown, dispatch: DispatchId, traced?: DispatchTrace) => {
       const started = clock();
       return Promise.all(
-        list.map((route) => runRoute(route, message, dispatch, onError, clock, channels)),
+        list.map((route) => runRoute(route, message, dispatch, onError, clock)),
       ).then((results) => {
-        if (traced)
-          traced.results = results.map(({ recipe, status, attempts }) => ({
-            recipe,
-            status,
-            attempts,
-          }));
+        if (traced) traced.results = traceResults(results);
         if (onSettled) {
           const durationMs = clock() - started;
           contain(() => onSettled({ event, dispatchId: dispatch.value, durationMs, results }));
@@ -176,7 +108,7 @@ export function composeEvents(
     };
     composed[event] = (message) => {
       const dispatch = new DispatchId();
-      // Tracing costs this one property read while nobody subscribes (see diagnostics.ts).
+      // While nobody subscribes, tracing costs this one read (see diagnostics.ts).
       const settling = channels?.dispatch.hasSubscribers
         ? traceDispatch(
             channels.dispatch,
@@ -186,8 +118,9 @@ export function composeEvents(
         : run(message, dispatch);
       if (waitUntil) {
         try {
-          waitUntil(settling);
-          return Promise.resolve();
+          // An async waitUntil's rejection would be unhandled: settling goes on either way.
+          ignoreRejection(waitUntil(settling));
+          return resolved;
         } catch {
           // Outside a request scope `after()` throws: wait instead, so nothing is lost.
         }

@@ -1,7 +1,37 @@
 /**
- * Throws a configuration error, prefixed with the package's name as every auth-recipes package does.
- * A `RangeError` for a value out of range, a `TypeError` for anything else.
+ * A configuration error for `pkg`: a `TypeError` whose message reads `[auth-recipes/<pkg>] <message>`.
+ * Returned, not thrown, so that the call site reads `throw configError(...)` and TypeScript sees the throw.
+ *
+ * @example
+ * ```ts
+ * if (typeof channel !== "string") throw configError("slack", 'option "channel" must be a string');
+ * ```
  */
-export function configError(message: string, range?: boolean): never {
-  throw new (range ? RangeError : TypeError)(`[auth-recipes/core] ${message}`);
+export function configError(pkg: string, message: string): TypeError {
+  return new TypeError(`[auth-recipes/${pkg}] ${message}`);
+}
+
+/**
+ * A configuration error for a value of the right type but out of range (a negative timeout): a
+ * `RangeError` whose message reads `[auth-recipes/<pkg>] <message>`.
+ *
+ * @example
+ * ```ts
+ * if (!(maxLength > 0)) throw configRangeError("slack", 'option "maxLength" must be positive');
+ * ```
+ */
+export function configRangeError(pkg: string, message: string): RangeError {
+  return new RangeError(`[auth-recipes/${pkg}] ${message}`);
+}
+
+/**
+ * The error for a missing option: a `TypeError` reading `[auth-recipes/<pkg>] option "<option>" is required`.
+ *
+ * @example
+ * ```ts
+ * if (options.client === undefined) throw requiredOption("slack", "client");
+ * ```
+ */
+export function requiredOption(pkg: string, option: string): TypeError {
+  return configError(pkg, `option "${option}" is required`);
 }

@@ -2,6 +2,8 @@
 // library exposes its work to APM agents (undici and fastify do the same). The module is loaded through
 // `process.getBuiltinModule`, never a static `node:` import, so core stays importable on the edge runtime
 // and in browsers, where the channels are simply absent.
+import type { AttemptOutcome } from "./attempt.ts";
+import type { HandlerResult } from "./dispatch.ts";
 import type { EventName } from "./events.ts";
 import { redact } from "./redact.ts";
 
@@ -148,6 +150,34 @@ export function tracing(): Tracing | undefined {
   return loaded ?? undefined;
 }
 
+/** What a dispatch's trace says of its handlers: how each ended, not what it reported. */
+export function traceResults(results: readonly HandlerResult[]): DispatchTraceResult[] {
+  return results.map(({ recipe, status, attempts }) => ({ recipe, status, attempts }));
+}
+
+/**
+ * For a host that queues a dispatch's recipes for a worker (`@auth-recipes/bullmq`): runs `addJobs`
+ * inside the `auth-recipes:enqueue` tracing channel and hands it the carrier that subscribers filled
+ * with their trace context (empty while nobody subscribes). Store a copy of the carrier in each job and
+ * pass it back as `runAttempt`'s `traceCarrier` in the worker. Resolves or rejects as `addJobs` does.
+ *
+ * @example
+ * ```ts
+ * await traceEnqueue({ event, dispatchId, recipe: "bullmq", recipes, queue: queue.name }, (carrier) =>
+ *   queue.addBulk(recipes.map((name) => ({ name, data: { event, recipe: name, dispatchId, message, traceCarrier: { ...carrier } } }))),
+ * );
+ * ```
+ */
+export function traceEnqueue<T>(
+  enqueue: Omit<EnqueueTrace, "carrier">,
+  addJobs: (carrier: Readonly<Record<string, string>>) => Promise<T>,
+): Promise<T> {
+  const channel = tracing()?.enqueue;
+  if (!channel?.hasSubscribers) return addJobs({});
+  const context: EnqueueTrace = { ...enqueue, carrier: {} };
+  return channel.tracePromise(() => addJobs(context.carrier), context);
+}
+
 /**
  * Runs one dispatch inside the `auth-recipes:dispatch` tracing channel (the caller has checked
  * `hasSubscribers`); `run` fills in the context's `results` before it resolves.
@@ -160,25 +190,17 @@ export function traceDispatch(
   return channel.tracePromise(() => run(context), context);
 }
 
-/** What an attempt resolved with, as far as its trace needs it. */
-export interface AttemptOutcome {
-  status: "fulfilled" | "rejected" | "skipped";
-  error?: unknown;
-  reason?: string;
-  timedOut: boolean;
-}
-
 /**
  * Runs one attempt inside the `auth-recipes:attempt` tracing channel (the caller has checked
  * `hasSubscribers`). A failed attempt is published on `:error`; the returned promise still resolves with
  * the attempt's outcome and never rejects.
  */
-export function traceAttempt<R extends AttemptOutcome>(
+export function traceAttempt(
   channel: TracingChannelLike<AttemptTrace>,
   context: AttemptTrace,
-  run: () => Promise<R>,
-): Promise<R> {
-  let outcome: R | undefined;
+  run: () => Promise<AttemptOutcome>,
+): Promise<AttemptOutcome> {
+  let outcome: AttemptOutcome | undefined;
   // The traced function resolves with nothing: a tracing channel publishes what it resolves with as
   // `context.result`, and the outcome holds the thrown value and the raw skip reason.
   const untilEnd = channel.tracePromise(async () => {

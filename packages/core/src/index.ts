@@ -3,7 +3,6 @@ export {
   type ComposeOptions,
   composeEvents,
   type DispatchReport,
-  type RecipeInput,
 } from "./compose.ts";
 export {
   type AttemptTrace,
@@ -37,4 +36,5 @@ export {
 } from "./recipe.ts";
 export type { RetryOptions } from "./retry.ts";
 export { isRetryable } from "./retryable.ts";
+export type { RecipeInput } from "./routes.ts";
 export { isSkip, type Skip, skip } from "./skip.ts";

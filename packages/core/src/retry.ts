@@ -1,4 +1,4 @@
-import { configError } from "./config-error.ts";
+import { configError, configRangeError } from "./config-error.ts";
 import { isRetryable } from "./retryable.ts";
 
 /** How failed attempts are retried, with exponential backoff. */
@@ -14,7 +14,9 @@ export interface RetryOptions {
    */
   minDelayMs?: number;
   /**
-   * The longest delay between attempts, in ms.
+   * The longest delay between attempts, in ms. It also bounds the delay a failure asks for: an error with
+   * a number `retryAfterMs` (a 429's `Retry-After`) makes the next attempt wait at least that long, but
+   * never longer than this.
    * @default 5000
    */
   maxDelayMs?: number;
@@ -45,7 +47,7 @@ export function toRetryPolicy(
 ): RetryPolicy | undefined {
   if (retry === undefined || retry === false) return undefined;
   if (retry !== true && (typeof retry !== "object" || retry === null)) {
-    configError(`${where} option "retry" must be a boolean or an object`);
+    throw configError("core", `${where}option "retry" must be a boolean or an object`);
   }
   const options = retry === true ? {} : retry;
   const policy: RetryPolicy = {
@@ -68,16 +70,39 @@ export function toRetryPolicy(
     ) ||
     typeof retryIf !== "function"
   ) {
-    configError(
-      `${where} option "retry" needs whole retries ≥ 0, minDelayMs ≥ 0, maxDelayMs < 2^31, factor ≥ 1 and a retryIf function`,
-      true,
+    throw configRangeError(
+      "core",
+      `${where}option "retry" needs whole retries ≥ 0, minDelayMs ≥ 0, maxDelayMs < 2^31, factor ≥ 1 and a retryIf function`,
     );
   }
   return policy;
 }
 
-/** The delay before the retry that follows failed attempt number `attempt` (counting from 1). */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
-  const delay = Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 1));
-  return policy.jitter ? delay / 2 + (Math.random() * delay) / 2 : delay;
+/**
+ * The delay, in ms, before the retry that follows failed attempt number `attempt` (counting from 1):
+ * exponential from `minDelayMs` by `factor`, at most `maxDelayMs`, randomised between half and all of it
+ * with `jitter`. When the failure asks for a delay (a number `retryAfterMs` field, as an
+ * `UpstreamError` made from a 429's `Retry-After` carries), the delay is at least that, still at most
+ * `maxDelayMs`.
+ *
+ * @example
+ * ```ts
+ * await new Promise((wake) => setTimeout(wake, backoffDelay(route.retry, attempt, error)));
+ * ```
+ */
+export function backoffDelay(policy: RetryPolicy, attempt: number, error?: unknown): number {
+  const { maxDelayMs } = policy;
+  let delay = Math.min(maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 1));
+  if (policy.jitter) delay = delay / 2 + (Math.random() * delay) / 2;
+  const asked = retryAfter(error);
+  return asked > delay ? Math.min(asked, maxDelayMs) : delay;
+}
+
+function retryAfter(error: unknown): number {
+  try {
+    const ms = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+    return typeof ms === "number" && ms > 0 ? ms : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -22,7 +22,27 @@ export function skip(reason: string): Skip {
   return { [SKIP]: true, skipped: true, reason: String(reason) } as Skip;
 }
 
-/** Whether a value is a {@link Skip} made by {@link skip}. */
+/** Whether a value is a {@link Skip} made by {@link skip}. Never throws, whatever the value. */
 export function isSkip(value: unknown): value is Skip {
-  return typeof value === "object" && value !== null && SKIP in value;
+  return skipReason(value) !== undefined;
+}
+
+/**
+ * The reason of a {@link Skip}, or `undefined` for any other value. Contained: a revoked Proxy, or one
+ * whose `has` or `get` trap throws, is not a skip; a look-alike whose `reason` cannot be read skips with
+ * an empty reason.
+ * @internal
+ */
+export function skipReason(value: unknown): string | undefined {
+  try {
+    if (typeof value !== "object" || value === null || !(SKIP in value)) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    const { reason } = value as { reason?: unknown };
+    return typeof reason === "string" ? reason : "";
+  } catch {
+    return "";
+  }
 }

@@ -57,7 +57,9 @@ describe("composeEvents configuration", () => {
     expect(() => composeEvents(["slack" as never])).toThrowError(
       /recipes\[0\] must be a recipe or an events object/,
     );
-    expect(() => composeEvents({ name: "a", events: {} } as never)).toThrowError(/takes an array/);
+    expect(() => composeEvents({ name: "a", events: {} } as never)).toThrowError(
+      new TypeError("[auth-recipes/core] recipes must be an array of recipes"),
+    );
   });
 
   it.each([0, -1, Number.NaN, "1000", null])(

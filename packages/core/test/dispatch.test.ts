@@ -130,8 +130,11 @@ describe("a composed callback", () => {
     expect(errors[1]!.message).toBe(
       'recipe "sync" failed on createUser after 1 attempt: sync boom',
     );
-    expect((errors[1]!.cause as Error).message).toBe("sync boom");
-    expect(errors[2]!.cause).toBe(thrown);
+    expect(errors[1]!.cause.message).toBe("sync boom");
+    expect(errors[1]!.cause).toBeInstanceOf(Error);
+    // The value as thrown stays reachable; the cause is its printable copy.
+    expect(errors[2]!.unsafeCause).toBe(thrown);
+    expect(errors[2]!.cause).toMatchObject({ message: "[object Object]", code: 42 });
   });
 
   it("never rejects, even when onError and onSettled throw or reject", async () => {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -11,13 +12,21 @@ describe("the package", () => {
   });
 
   it("imports nothing outside itself at run time (next-auth is used for nothing but tests)", () => {
-    for (const file of readdirSync(srcDir)) {
-      const source = readFileSync(new URL(file, srcDir), "utf8");
+    const files = readdirSync(srcDir, { recursive: true, encoding: "utf8" }).filter((file) =>
+      file.endsWith(".ts"),
+    );
+    expect(files).toContain("kit/index.ts");
+    for (const file of files) {
+      const url = new URL(file, srcDir);
+      const source = readFileSync(url, "utf8");
       const specifiers = [
         ...source.matchAll(/^\s*(?:import|export)(?!\s+type)[^"']*from\s+["']([^"']+)["']/gm),
-      ].map((m) => m[1]);
-      for (const specifier of specifiers)
-        expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\//);
+      ].map((m) => m[1]!);
+      for (const specifier of specifiers) {
+        expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\.?\//);
+        // Relative, and still inside src/.
+        expect(fileURLToPath(new URL(specifier, url))).toContain(fileURLToPath(srcDir));
+      }
     }
   });
 });

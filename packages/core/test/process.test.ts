@@ -38,8 +38,19 @@ describe("in a real process", () => {
     expect(code).toBe(0);
     const lines = stderr.trim().split("\n");
     expect(lines).toEqual([
-      '[auth-recipes] recipe "crm" failed on createUser after 1 attempt: could not add [redacted] with key [redacted] and [redacted]',
+      '[auth-recipes] recipe "crm" failed on createUser after 1 attempt: could not add [redacted] with key [redacted] and Bearer [redacted]',
     ]);
     expect(stderr).not.toMatch(/ada|lovelace|sk_test|xoxb/i);
+  });
+
+  it("the default onError prints exactly one line per failure, escaping line breaks in names and causes", async () => {
+    const { code, stderr } = await run("forged-line.ts");
+    expect(code).toBe(0);
+    // Split on every line terminator a log viewer honours, not only \n.
+    const lines = stderr.replace(/\n$/, "").split(/\r\n|[\n\r\u2028\u2029]/);
+    expect(lines.sort()).toEqual([
+      '[auth-recipes] recipe "crm" failed on createUser after 1 attempt: down\\r\\n[auth-recipes] recipe "audit" failed on createUser: forged',
+      '[auth-recipes] recipe "line\\nbreak" failed on createUser after 1 attempt: a\\u2028b\\u2029c\\rd',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   type RecipeError,
   type RetryOptions,
 } from "../src/index.ts";
+import { UpstreamError } from "../src/kit/index.ts";
 
 const user = { id: "u1" };
 const failing = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
@@ -303,5 +304,83 @@ describe("retries", () => {
     );
     await events.signIn!({ user });
     expect(calls).toBe(1);
+  });
+
+  /**
+   * The attempts of a recipe that answers 429 with a Retry-After (as `retryAfterMs`) `failures` times
+   * and then succeeds, recorded at the recipe: when each attempt started, and the outcome.
+   */
+  async function attemptsAfter429(
+    retryAfterMs: number,
+    retry: RetryOptions,
+    failures = 1,
+  ): Promise<{ gaps: number[]; status: string | undefined }> {
+    const times: number[] = [];
+    const { reports, onSettled, onError } = recorder();
+    const events = composeEvents(
+      [
+        {
+          name: "rate-limited",
+          events: {
+            createUser: () => {
+              times.push(performance.now());
+              if (times.length <= failures)
+                throw new UpstreamError("crm", "429 Too Many Requests", {
+                  status: 429,
+                  retryAfterMs,
+                });
+            },
+          },
+        },
+      ],
+      { retry, onSettled, onError },
+    );
+    await events.createUser!({ user });
+    return {
+      gaps: times.slice(1).map((t, i) => t - times[i]!),
+      status: reports[0]?.results[0]?.status,
+    };
+  }
+
+  it("wait at least the retryAfterMs the error asks for, longer than the backoff and its jitter", async () => {
+    const { gaps, status } = await attemptsAfter429(250, { minDelayMs: 1, jitter: true });
+    expect(status).toBe("fulfilled");
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toBeGreaterThanOrEqual(245);
+    expect(gaps[0]).toBeLessThan(2000);
+  });
+
+  it("bound the wait an error asks for by maxDelayMs", async () => {
+    const { gaps, status } = await attemptsAfter429(60_000, { minDelayMs: 1, maxDelayMs: 150 }, 2);
+    expect(status).toBe("fulfilled");
+    expect(gaps).toHaveLength(2);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(145);
+      expect(gap).toBeLessThan(2000);
+    }
+  });
+
+  it("keep the backoff when the error asks for less, and read retryAfterMs from any error", async () => {
+    const { gaps } = await attemptsAfter429(5, { minDelayMs: 200, jitter: false });
+    expect(gaps[0]).toBeGreaterThanOrEqual(195);
+    const times: number[] = [];
+    const events = composeEvents(
+      [
+        {
+          name: "plain",
+          events: {
+            signIn: () => {
+              times.push(performance.now());
+              if (times.length === 1)
+                throw Object.assign(new Error("busy"), { status: 503, retryAfterMs: 200 });
+            },
+          },
+        },
+      ],
+      { retry: { minDelayMs: 1 } },
+    );
+    await events.signIn!({ user });
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(195);
   });
 });

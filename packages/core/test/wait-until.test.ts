@@ -66,4 +66,33 @@ describe("waitUntil", () => {
     await events.createUser!({ user });
     expect(finished).toBe(true);
   });
+
+  it("an async waitUntil that rejects raises no unhandled rejection, and the side effects still run", async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      let finished = false;
+      const events = composeEvents(
+        [
+          {
+            name: "slow",
+            events: {
+              createUser: async () => {
+                await new Promise((resolve) => setTimeout(resolve, 30));
+                finished = true;
+              },
+            },
+          },
+        ],
+        { waitUntil: async () => Promise.reject(new Error("no request context")) },
+      );
+      await events.createUser!({ user });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(finished).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
 });

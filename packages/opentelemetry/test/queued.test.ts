@@ -1,21 +1,15 @@
 // A queued job continued in a worker: the enqueue's send span puts its W3C trace context in the carrier,
 // the job carries it, and the worker's attempt span continues the sign-in's trace with a link to it.
-// The queue here is an array, and the host's side is published on core's channels exactly as a host
-// that queues recipes does (see the Tracing guide); @auth-recipes/bullmq's own tests cover Redis.
-import { tracingChannel } from "node:diagnostics_channel";
-import {
-  type AttemptTrace,
-  composeEvents,
-  defineRecipe,
-  type EnqueueTrace,
-  TRACING_CHANNELS,
-} from "@auth-recipes/core";
+// The queue here is an array; the host's two calls are the kit's, as @auth-recipes/bullmq makes them:
+// traceEnqueue around adding the jobs, runAttempt with the job's carrier in the worker.
+import { composeEvents, defineRecipe, type EventName } from "@auth-recipes/core";
+import { resolveRoutes, runAttempt, traceEnqueue } from "@auth-recipes/core/kit";
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { parentOf, setUpTracing, type Tracing } from "./tracing.ts";
 
 interface Job {
-  event: "createUser";
+  event: EventName;
   recipe: string;
   dispatchId: string;
   traceCarrier: Record<string, string>;
@@ -28,52 +22,55 @@ beforeAll(() => {
 afterEach(() => tracing.exporter.reset());
 afterAll(() => tracing.close());
 
-const enqueueChannel = tracingChannel<unknown, EnqueueTrace>(TRACING_CHANNELS.enqueue);
-const attemptChannel = tracingChannel<unknown, AttemptTrace>(TRACING_CHANNELS.attempt);
-
 function queueingRecipe(queue: Job[], recipes: string[], fail = false) {
   return defineRecipe({
     name: "bullmq",
     events: {
       createUser: async (_message, { event, dispatchId }) => {
-        const trace: EnqueueTrace = {
-          event,
-          dispatchId,
-          recipe: "bullmq",
-          recipes,
-          queue: "auth-recipes",
-          carrier: {},
-        };
-        await enqueueChannel.tracePromise(async () => {
-          if (fail) throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
-          // One job per recipe, each with a copy of the carrier the tracer filled in at start.
-          for (const recipe of recipes)
-            queue.push({ event, recipe, dispatchId, traceCarrier: { ...trace.carrier } });
-        }, trace);
+        await traceEnqueue(
+          { event, dispatchId, recipe: "bullmq", recipes, queue: "auth-recipes" },
+          async (carrier) => {
+            if (fail) throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
+            // One job per recipe, each with a copy of the carrier the tracer filled in.
+            for (const recipe of recipes)
+              queue.push({ event, recipe, dispatchId, traceCarrier: { ...carrier } });
+          },
+        );
       },
     },
   });
 }
 
-/** What a worker does with a job: one attempt, published with the job's carrier. */
-function work(job: Job, attempt = 1, fail = false): Promise<void> {
-  const trace: AttemptTrace = {
-    event: job.event,
-    recipe: job.recipe,
-    attempt,
-    dispatchId: job.dispatchId,
-    traceCarrier: job.traceCarrier,
-  };
-  // A worker runs outside any request: the root context, as a BullMQ worker's job callback is.
-  return context.with(ROOT_CONTEXT, () =>
-    attemptChannel
-      .tracePromise(async () => {
-        trace.outcome = fail ? "rejected" : "fulfilled";
-        trace.timedOut = false;
-        if (fail) throw Object.assign(new Error("503"), { name: "SlackError" });
-      }, trace)
-      .catch(() => {}),
+// The worker's recipes: Slack fails on its first attempt.
+let slackCalls = 0;
+const workerRoutes = resolveRoutes([
+  defineRecipe({ name: "welcome-email", events: { createUser: async () => {} } }),
+  defineRecipe({
+    name: "slack",
+    events: {
+      createUser: async () => {
+        slackCalls += 1;
+        if (slackCalls === 1) throw Object.assign(new Error("503"), { name: "SlackError" });
+      },
+    },
+  }),
+]);
+
+/** What a worker does with a job: one attempt, with the job's carrier, outside any request. */
+async function work(job: Job, attempt = 1): Promise<string> {
+  const route = workerRoutes[job.event].find((candidate) => candidate.recipe === job.recipe)!;
+  const outcome = await context.with(ROOT_CONTEXT, () =>
+    runAttempt(
+      route,
+      { user: { id: "u1" } },
+      {
+        attempt,
+        dispatchId: job.dispatchId,
+        traceCarrier: job.traceCarrier,
+      },
+    ),
   );
+  return outcome.status;
 }
 
 it("continues the sign-in's trace in the worker: a child of the send span, linked to it", async () => {
@@ -101,9 +98,9 @@ it("continues the sign-in's trace in the worker: a child of the send span, linke
   expect(queue[0]!.traceCarrier.traceparent).toContain(send.spanContext().spanId);
 
   tracing.exporter.reset();
-  await work(queue[0]!);
-  await work(queue[1]!, 1, true);
-  await work(queue[1]!, 2);
+  expect(await work(queue[0]!)).toBe("fulfilled");
+  expect(await work(queue[1]!, 1)).toBe("rejected");
+  expect(await work(queue[1]!, 2)).toBe("fulfilled");
 
   const welcome = tracing.span("auth-recipes createUser welcome-email");
   const slacks = tracing.spans().filter((span) => span.name === "auth-recipes createUser slack");

@@ -254,7 +254,7 @@ describe("what a span never holds", () => {
     expect(exported).not.toContain("secret-id-token");
     // What failed is still told, redacted.
     expect(tracing.span("auth-recipes signIn leaky").status.message).toBe(
-      "could not reach [redacted] with [redacted]",
+      "could not reach [redacted] with Bearer [redacted]",
     );
     expect(tracing.span("auth-recipes signIn skipper").attributes["auth_recipes.skip_reason"]).toBe(
       "no consent from [redacted]",

@@ -1,14 +1,17 @@
+import { UpstreamError } from "@auth-recipes/core/kit";
+
 /**
  * Segment did not accept a call the recipe made: the SDK reported a failed delivery (an HTTP error after
  * its own retries, a network error, a timeout) or refused the call. Core wraps it in the `RecipeError`
- * that reaches `onError`.
+ * that reaches `onError`. Its message reads `[auth-recipes/segment] …`, with no email address or write
+ * key; the SDK's report is kept as the non-enumerable `unsafeCause`, which no logger prints.
  *
  * `retryable` tells core's retry policy whether another attempt can help: true for network errors,
  * timeouts, 408, 429 and 5xx; false for a refused batch (400, 401, 403, …), a message too large for
  * Segment, and a closed client. A retry is safe either way: it reuses the message ids, so Segment
  * counts a message that arrived twice once.
  */
-export class SegmentDeliveryError extends Error {
+export class SegmentDeliveryError extends UpstreamError {
   override name = "SegmentDeliveryError";
   /** The HTTP status Segment answered, when it answered. */
   declare readonly status: number | undefined;
@@ -16,7 +19,8 @@ export class SegmentDeliveryError extends Error {
   declare readonly retryable: boolean;
 
   constructor(message: string, options: { status?: number; retryable: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause });
+    super("segment", message, options);
+    // Always present, as before the kit: `status` is undefined when Segment did not answer.
     Object.assign(this, { status: options.status, retryable: options.retryable });
   }
 }
@@ -24,9 +28,17 @@ export class SegmentDeliveryError extends Error {
 // Statuses the SDK gives up on at once; another attempt sends the same batch to the same answer.
 const RETRYABLE_4XX = new Set([408, 410, 429, 460]);
 
+function describe(reason: unknown): string {
+  try {
+    return reason instanceof Error ? String(reason.message) : String(reason ?? "unknown failure");
+  } catch {
+    return "(unprintable)";
+  }
+}
+
 /** Turns what the SDK reported for a failed delivery into a {@link SegmentDeliveryError}. */
 export function deliveryError(reason: unknown): SegmentDeliveryError {
-  const text = reason instanceof Error ? reason.message : String(reason ?? "unknown failure");
+  const text = describe(reason);
   // The SDK reports an HTTP failure as `[<status>] <status text>`.
   const status = Number(/^\[(\d{3})\]/.exec(text)?.[1]) || undefined;
   const tooLarge = /maximum event size|batch size/i.test(text);

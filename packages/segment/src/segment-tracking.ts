@@ -6,6 +6,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
+import { configError, requiredOption, usableEmail, usableUserId } from "@auth-recipes/core/kit";
 import type { Analytics } from "@segment/analytics-node";
 import { deliver, type SegmentCall, send } from "./delivery.ts";
 
@@ -62,7 +63,7 @@ export interface SegmentTrackingOptions {
   awaitDelivery?: boolean;
 }
 
-const PACKAGE = "[auth-recipes/segment]";
+const PKG = "segment";
 const DEFAULT_NAMES: Required<SegmentEventNames> = {
   signUp: "Signed Up",
   signIn: "Signed In",
@@ -75,24 +76,18 @@ interface Loose {
   [field: string]: unknown;
 }
 
-function fail(message: string): never {
-  throw new TypeError(`${PACKAGE} ${message}`);
-}
-
 function defaultTraits(user: AuthUser): Record<string, unknown> {
   const { email, name } = (user ?? {}) as Loose;
   const traits: Record<string, unknown> = {};
-  if (typeof email === "string" && email) traits.email = email;
+  // An address with invisible or bidi characters is no usable email: it is left out, as a missing one.
+  const usable = usableEmail(email);
+  if (usable) traits.email = usable;
   if (typeof name === "string" && name) traits.name = name;
   return traits;
 }
 
-/** A Segment `userId`: a non-empty string (a numeric id becomes one), else undefined. */
-function idOf(value: unknown): string | undefined {
-  if (typeof value === "string") return value || undefined;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  return undefined;
-}
+/** A Segment `userId`: the kit's usable user id (a numeric id becomes a string), else undefined. */
+const idOf = usableUserId;
 
 /** Only the fields that have a value: Segment stores an explicit `null` as a value. */
 function present(properties: Record<string, unknown>): Record<string, unknown> {
@@ -100,34 +95,38 @@ function present(properties: Record<string, unknown>): Record<string, unknown> {
 }
 
 function checkOptions(options: SegmentTrackingOptions): Required<SegmentEventNames> {
-  if (typeof options !== "object" || options === null) fail('option "analytics" is required');
+  if (typeof options !== "object" || options === null) throw requiredOption(PKG, "analytics");
   const { analytics, traits, events, awaitDelivery } = options;
-  if (analytics === undefined || analytics === null) fail('option "analytics" is required');
+  if (analytics === undefined || analytics === null) throw requiredOption(PKG, "analytics");
   const client = analytics as unknown as Loose;
   for (const method of ["identify", "track", "flush", "on"]) {
     if (typeof client[method] !== "function") {
-      fail('option "analytics" must be an Analytics client from @segment/analytics-node');
+      throw configError(
+        PKG,
+        'option "analytics" must be an Analytics client from @segment/analytics-node',
+      );
     }
   }
   if (traits !== undefined && typeof traits !== "function") {
-    fail('option "traits" must be a function');
+    throw configError(PKG, 'option "traits" must be a function');
   }
   if (awaitDelivery !== undefined && typeof awaitDelivery !== "boolean") {
-    fail('option "awaitDelivery" must be a boolean');
+    throw configError(PKG, 'option "awaitDelivery" must be a boolean');
   }
   if (events !== undefined && (typeof events !== "object" || events === null)) {
-    fail('option "events" must be an object');
+    throw configError(PKG, 'option "events" must be an object');
   }
   const names = { ...DEFAULT_NAMES };
   for (const [key, name] of Object.entries(events ?? {})) {
     if (!(key in DEFAULT_NAMES)) {
-      fail(
+      throw configError(
+        PKG,
         `option "events" has an unknown key "${key}"; the keys are ${Object.keys(DEFAULT_NAMES).join(", ")}`,
       );
     }
     if (name === undefined) continue;
     if (name !== false && (typeof name !== "string" || !name.trim())) {
-      fail(`option "events.${key}" must be a non-empty string or false`);
+      throw configError(PKG, `option "events.${key}" must be a non-empty string or false`);
     }
     names[key as keyof SegmentEventNames] = name;
   }
@@ -166,7 +165,7 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
   const traits = (user: AuthUser): Record<string, unknown> => {
     const value = traitsOf(user);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new TypeError(`${PACKAGE} option "traits" must return an object`);
+      throw configError(PKG, 'option "traits" must return an object');
     }
     return value;
   };

@@ -292,6 +292,17 @@ describe("segmentTracking: messages Segment would refuse", () => {
     expect(segment.requests).toEqual([]);
   });
 
+  it("leaves out an email address with invisible or bidi characters, as the other recipes refuse it", async () => {
+    const { dispatch } = setup(segment);
+    for (const [i, email] of ["ali\u200Bce@example.test", "alice@exam\u202Eple.test"].entries()) {
+      const user = { ...alice, id: `user_invisible_${i}`, email };
+      const report = await dispatch("createUser", fixtures.createUser(user));
+      expect(report.results[0]?.status).toBe("fulfilled");
+      const [identify] = messagesOf(segment, user.id);
+      expect(identify?.traits).toEqual({ name: alice.name });
+    }
+  });
+
   it("a traits option that returns no object fails the handler without retry", async () => {
     const { dispatch, errors } = setup(segment, { traits: () => null as never }, { retry: true });
     const report = await dispatch("createUser", fixtures.createUser(alice));

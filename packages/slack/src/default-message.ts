@@ -1,3 +1,4 @@
+import { cutText, usableEmail } from "@auth-recipes/core/kit";
 import type { KnownBlock } from "@slack/web-api";
 import { escapeMrkdwn } from "./escape.ts";
 import type { SlackEventInput, SlackMessageContent } from "./events.ts";
@@ -52,10 +53,8 @@ function userText(value: unknown, max: number): string | undefined {
     .replace(/[\u202A-\u202E\u2066-\u2069]/g, "")
     .trim();
   if (!clean) return undefined;
-  // By code points, so an emoji is never cut in half.
-  const characters = Array.from(clean);
-  const cut = characters.length > max ? `${characters.slice(0, max - 1).join("")}…` : clean;
-  return escapeMrkdwn(cut);
+  // By grapheme clusters, so an emoji sequence (a family, a flag) is kept or dropped whole.
+  return escapeMrkdwn(cutText(clean, max, "…"));
 }
 
 function field(label: string, value: string | undefined): { type: "mrkdwn"; text: string } {
@@ -84,7 +83,9 @@ export function eventUser(input: SlackEventInput): SlackEventUser | undefined {
   const user: SlackEventUser = {};
   if (typeof id === "string" && id) user.id = id;
   if (typeof source?.name === "string") user.name = source.name;
-  if (typeof source?.email === "string") user.email = source.email;
+  // An address with invisible or bidi characters is no usable email: not shown, as a missing one.
+  const email = usableEmail(source?.email);
+  if (email) user.email = email;
   return user.id || user.name || user.email ? user : undefined;
 }
 

@@ -1,13 +1,15 @@
 import { isRetryable } from "@auth-recipes/core";
+import { UpstreamError } from "@auth-recipes/core/kit";
 
 /** What kind of failure a {@link SlackNotifyError} reports. */
 export type SlackFailure = "platform" | "http" | "rate_limited" | "network" | "timeout" | "other";
 
 /**
  * Why posting to Slack failed: the error a `slackNotify` handler throws, which `onError` receives as
- * the `cause` of a `RecipeError`. Its message never holds the token; the SDK's error stays in `cause`.
+ * the `cause` of a `RecipeError`. Its message reads `[auth-recipes/slack] …` and never holds the token
+ * or an email address; the SDK's error is kept as the non-enumerable `unsafeCause`, which no logger prints.
  */
-export class SlackNotifyError extends Error {
+export class SlackNotifyError extends UpstreamError {
   override name = "SlackNotifyError";
   /** What kind of failure this is. */
   declare readonly kind: SlackFailure;
@@ -18,11 +20,15 @@ export class SlackNotifyError extends Error {
   declare readonly retryable: boolean;
   /** Slack's error code when it answered `ok: false`, such as `channel_not_found`. */
   declare readonly slackError?: string;
-  /** The HTTP status, for an HTTP error or a rate limit. */
+  /** The HTTP status, for an HTTP error or a rate limit (also as `status`). */
   declare readonly statusCode?: number;
   /** Seconds Slack asked to wait, for a rate limit that said so. */
   declare readonly retryAfter?: number;
-
+  /**
+   * The same wait in ms, the field core's retry reads: another attempt waits at least that long,
+   * within the deadline and `maxDelayMs`.
+   */
+  declare readonly retryAfterMs?: number;
   constructor(
     message: string,
     fields: {
@@ -31,12 +37,14 @@ export class SlackNotifyError extends Error {
       slackError?: string;
       statusCode?: number;
       retryAfter?: number;
+      retryAfterMs?: number;
       cause: unknown;
+      secrets?: readonly string[];
     },
   ) {
-    const { cause, ...rest } = fields;
-    super(message, { cause });
-    Object.assign(this, rest);
+    const { cause, secrets, retryable, retryAfterMs, statusCode, ...rest } = fields;
+    super("slack", message, { cause, secrets, retryable, retryAfterMs, status: statusCode });
+    Object.assign(this, rest, statusCode === undefined ? {} : { statusCode });
   }
 }
 
@@ -86,8 +94,9 @@ function networkCode(error: unknown): string | undefined {
  * unknown errors, the original message with the token cut out.
  */
 export function toSlackNotifyError(error: unknown, token: string | undefined): SlackNotifyError {
-  const scrub = (text: string) => (token ? text.split(token).join("[token]") : text);
-  const prefix = "[auth-recipes/slack] chat.postMessage";
+  // Removed from every message wherever it appears, as the kit's redact does.
+  const secrets = token ? [token] : [];
+  const prefix = "chat.postMessage";
   const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
 
   if (e.code === PLATFORM) {
@@ -97,7 +106,7 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
     const hint = HINTS[slackError];
     return new SlackNotifyError(
       `${prefix} failed: Slack answered ${slackError}${hint ? ` (${hint})` : ""}`,
-      { kind: "platform", retryable: TRANSIENT.has(slackError), slackError, cause: error },
+      { kind: "platform", retryable: TRANSIENT.has(slackError), slackError, cause: error, secrets },
     );
   }
   if (e.code === HTTP && typeof e.statusCode === "number") {
@@ -107,6 +116,7 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
       retryable: isRetryable({ status: statusCode }),
       statusCode,
       cause: error,
+      secrets,
     });
   }
   // A 429 with rejectRateLimitedCalls; or, once the client's own retries are spent, the plain errors it
@@ -126,8 +136,9 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
         kind: "rate_limited",
         retryable: true,
         statusCode: 429,
-        ...(known ? { retryAfter } : {}),
+        ...(known ? { retryAfter, retryAfterMs: retryAfter * 1000 } : {}),
         cause: error,
+        secrets,
       },
     );
   }
@@ -138,19 +149,22 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
         kind: "timeout",
         retryable: true,
         cause: error,
+        secrets,
       });
     }
     const code = networkCode(original);
-    const detail = code ? ` (${code})` : `: ${scrub(describe(original ?? error))}`;
+    const detail = code ? ` (${code})` : `: ${describe(original ?? error)}`;
     return new SlackNotifyError(`${prefix} could not reach Slack${detail}`, {
       kind: "network",
       retryable: true,
       cause: error,
+      secrets,
     });
   }
-  return new SlackNotifyError(`${prefix} failed: ${scrub(message)}`, {
+  return new SlackNotifyError(`${prefix} failed: ${message}`, {
     kind: "other",
     retryable: isRetryable(error),
     cause: error,
+    secrets,
   });
 }

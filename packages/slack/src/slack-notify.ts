@@ -7,6 +7,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
+import { configError } from "@auth-recipes/core/kit";
 import type { WebClient } from "@slack/web-api";
 import { defaultSlackMessage, eventUser } from "./default-message.ts";
 import {
@@ -45,16 +46,13 @@ export interface SlackNotifyOptions<E extends SlackEvent = SlackEvent> {
   includeEmail?: boolean;
 }
 
-const PREFIX = "[auth-recipes/slack]";
-
-function configError(message: string): never {
-  throw new TypeError(`${PREFIX} ${message}`);
-}
+const PKG = "slack";
 
 /** A failure that no retry can mend: the `message` option returned something that is not a message. */
 function badMessage(): never {
-  const error = new TypeError(
-    `${PREFIX} option "message" must return { text, blocks? } with a non-empty text, or skip(reason)`,
+  const error = configError(
+    PKG,
+    'option "message" must return { text, blocks? } with a non-empty text, or skip(reason)',
   ) as TypeError & { retryable: boolean };
   error.retryable = false;
   throw error;
@@ -84,42 +82,45 @@ export function slackNotify<E extends SlackEvent = SlackEvent>(
   options: SlackNotifyOptions<E>,
 ): Recipe {
   if (typeof options !== "object" || options === null) {
-    configError("slackNotify takes an options object: { client, channel }");
+    throw configError(PKG, "slackNotify takes an options object: { client, channel }");
   }
   const { client, channel, message, includeEmail = true } = options;
   // Only `undefined` means the default: `on: null` is a mistake worth reporting.
   const on: readonly SlackEvent[] = options.on === undefined ? ["createUser"] : options.on;
   if (client === undefined || client === null) {
-    configError('option "client" is required: a WebClient from @slack/web-api');
+    throw configError(PKG, 'option "client" is required: a WebClient from @slack/web-api');
   }
   if (typeof (client as Partial<WebClient>).chat?.postMessage !== "function") {
-    configError('option "client" must be a WebClient from @slack/web-api');
+    throw configError(PKG, 'option "client" must be a WebClient from @slack/web-api');
   }
   if (channel === undefined || channel === null || channel === "") {
-    configError('option "channel" is required: a channel id or name such as "#signups"');
+    throw configError(PKG, 'option "channel" is required: a channel id or name such as "#signups"');
   }
   if (typeof channel !== "string" || !channel.trim()) {
-    configError('option "channel" must be a channel id or name such as "#signups"');
+    throw configError(PKG, 'option "channel" must be a channel id or name such as "#signups"');
   }
   if (!Array.isArray(on) || on.length === 0) {
-    configError(`option "on" must list at least one of ${SLACK_EVENTS.join(", ")}`);
+    throw configError(PKG, `option "on" must list at least one of ${SLACK_EVENTS.join(", ")}`);
   }
   for (const event of on as unknown[]) {
     if (event === "session") {
-      configError(
+      throw configError(
+        PKG,
         'option "on" cannot include "session": it fires on every session read, so it would post a message per page view',
       );
     }
     if (!SLACK_EVENTS.includes(event as SlackEvent)) {
-      configError(
+      throw configError(
+        PKG,
         `option "on" has an unknown event ${JSON.stringify(event)}; the events are ${SLACK_EVENTS.join(", ")}`,
       );
     }
   }
   if (message !== undefined && typeof message !== "function") {
-    configError('option "message" must be a function');
+    throw configError(PKG, 'option "message" must be a function');
   }
-  if (typeof includeEmail !== "boolean") configError('option "includeEmail" must be a boolean');
+  if (typeof includeEmail !== "boolean")
+    throw configError(PKG, 'option "includeEmail" must be a boolean');
 
   const handler = async (eventMessage: unknown, context: HandlerContext): Promise<void | Skip> => {
     const input = { event: context.event, message: eventMessage } as SlackEventInput;

@@ -305,6 +305,30 @@ describe("slackNotify: hostile users", () => {
   });
 });
 
+describe("slackNotify: names and addresses, as the other recipes read them", () => {
+  it("cuts a name of family emoji on grapheme clusters: each family stays whole", async () => {
+    const family = "👨‍👩‍👧‍👦";
+    const recipe = slackNotify({ client: webClient(slack), channel: "#signups" });
+    await dispatch(
+      recipe,
+      "createUser",
+      events.createUser({ ...users.alice, name: family.repeat(150) }),
+    );
+    expect(nameOf(slack.messages[0]!)).toBe(`${family.repeat(99)}…`);
+  });
+
+  it("shows no email address with invisible or bidi characters in it", async () => {
+    const recipe = slackNotify({ client: webClient(slack), channel: "#signups" });
+    for (const email of ["ali\u200Bce@example.test", "alice@exam\u202Eple.test"]) {
+      await dispatch(recipe, "createUser", events.createUser({ ...users.alice, email }));
+    }
+    for (const message of slack.messages) {
+      expect(JSON.stringify(message)).not.toContain("example.test");
+    }
+    expect(slack.messages).toHaveLength(2);
+  });
+});
+
 describe("slackNotify: failures", () => {
   it("reports channel_not_found once and does not retry it, even with retry on", async () => {
     const recipe = slackNotify({ client: webClient(slack), channel: "#nowhere" });
@@ -415,6 +439,7 @@ describe("slackNotify: failures", () => {
       kind: "rate_limited",
       retryable: true,
       retryAfter: 30,
+      retryAfterMs: 30_000,
       statusCode: 429,
     });
     expect(cause(errors[0]).message).toBe(
@@ -430,6 +455,7 @@ describe("slackNotify: failures", () => {
       kind: "rate_limited",
       retryable: true,
       retryAfter: 0,
+      retryAfterMs: 0,
     });
     slack.reset();
     slack.fail({ times: 1, status: 429, headers: { "Retry-After": "0" } });
@@ -456,6 +482,7 @@ describe("slackNotify: failures", () => {
       statusCode: 429,
     });
     expect(cause(errors[0])).not.toHaveProperty("retryAfter");
+    expect(cause(errors[0])).not.toHaveProperty("retryAfterMs");
     expect(cause(errors[0]).message).toBe(
       "[auth-recipes/slack] chat.postMessage was rate-limited by Slack",
     );
@@ -529,7 +556,7 @@ describe("slackNotify: failures", () => {
       events.createUser(),
     );
     expect(cause(errors[0]).message).toBe(
-      "[auth-recipes/slack] chat.postMessage could not reach Slack: proxy refused Bearer [token]",
+      "[auth-recipes/slack] chat.postMessage could not reach Slack: proxy refused Bearer [redacted]",
     );
     expect(errors[0]?.message).not.toContain(token);
   });

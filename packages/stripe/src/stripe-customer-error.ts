@@ -1,9 +1,13 @@
+import { UpstreamError } from "@auth-recipes/core/kit";
+
 /**
  * Why a `stripeCustomer` handler failed: the error it throws, which `onError` receives as the `cause` of
- * a `RecipeError`. Its message names the Stripe call and Stripe's error type, status and code, and quotes
- * Stripe's message with email addresses and keys cut out; the SDK's error stays in `cause`.
+ * a `RecipeError`. Its message reads `[auth-recipes/stripe] …`, names the Stripe call and Stripe's error
+ * type, status and code, and quotes Stripe's message redacted by the kit (email addresses, keys); the
+ * SDK's error, which can echo the email (`Invalid email address: …`), is kept as the non-enumerable
+ * `unsafeCause`, which no logger prints.
  */
-export class StripeCustomerError extends Error {
+export class StripeCustomerError extends UpstreamError {
   override name = "StripeCustomerError";
   /**
    * Whether another attempt may succeed, read by core's `isRetryable`: true for connection errors,
@@ -13,12 +17,17 @@ export class StripeCustomerError extends Error {
   declare readonly retryable: boolean;
   /** The SDK's error class name, such as `StripeInvalidRequestError`. */
   declare readonly stripeType?: string;
-  /** The HTTP status Stripe answered, if it answered. */
+  /** The HTTP status Stripe answered, if it answered (also as `status`). */
   declare readonly statusCode?: number;
   /** Stripe's error code, such as `resource_missing`. */
   declare readonly code?: string;
   /** Stripe's request id (`req_…`), to find the request in the Dashboard's logs. */
   declare readonly requestId?: string;
+  /**
+   * How long Stripe asked to wait before another attempt (its `Retry-After` header, on a 429), in ms:
+   * core's retry waits at least that long, within the deadline and `maxDelayMs`.
+   */
+  declare readonly retryAfterMs?: number;
 
   constructor(
     message: string,
@@ -28,23 +37,16 @@ export class StripeCustomerError extends Error {
       statusCode?: number;
       code?: string;
       requestId?: string;
+      retryAfterMs?: number;
       cause?: unknown;
     },
   ) {
-    const { cause, ...rest } = fields;
-    super(message, { cause });
-    for (const [key, value] of Object.entries(rest)) {
+    const { cause, retryable, retryAfterMs, statusCode, code, ...rest } = fields;
+    super("stripe", message, { cause, retryable, retryAfterMs, status: statusCode, code });
+    for (const [key, value] of Object.entries({ ...rest, statusCode })) {
       if (value !== undefined) Object.assign(this, { [key]: value });
     }
   }
-}
-
-// Email addresses, and Stripe keys whole or masked as Stripe quotes them (`sk_test_****1234`).
-const SECRETS = /[^\s<>"'(,;]+@[^\s<>"'),;]+|\b(?:sk|rk|pk|whsec)_[\w*]+|Bearer\s+\S+/g;
-
-/** Cuts email addresses and key shapes out of a text that came from Stripe or the network. */
-export function redact(text: string): string {
-  return text.replace(SECRETS, "[redacted]");
 }
 
 function describe(error: unknown): string {
@@ -65,6 +67,24 @@ export function isIdempotencyError(error: unknown): boolean {
       e.stripeType === "StripeIdempotencyError" ||
       e.rawType === "idempotency_error")
   );
+}
+
+/**
+ * Whether an error is Stripe's 409 for an idempotency key whose first request is still being processed
+ * (two createUser for one user at once): the answer comes once that request is done.
+ */
+export function isKeyInUse(error: unknown): boolean {
+  const e = error as { statusCode?: unknown; code?: unknown } | null;
+  return typeof e === "object" && e !== null && e.code === "idempotency_key_in_use";
+}
+
+/** A `Retry-After` header's delay in ms: delta-seconds or an HTTP date; undefined when absent or bad. */
+export function retryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== "string" || !text.trim()) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
 /** Whether an error is Stripe's 404 for an id that does not exist. */
@@ -100,14 +120,17 @@ export function toStripeCustomerError(error: unknown, action: string): unknown {
   } else {
     retryable = statusCode === 409 || statusCode === 429 || statusCode >= 500;
   }
+  const after = statusCode === 429 ? retryAfterMs(headers["retry-after"]) : undefined;
   const status = [statusCode, code].filter((part) => part !== undefined).join(" ");
-  const message = `[auth-recipes/stripe] ${action} failed: ${type}${status ? ` (${status})` : ""}: ${redact(describe(error))}`;
+  // The kit's UpstreamError redacts the message: Stripe's own quotes the email it refused.
+  const message = `${action} failed: ${type}${status ? ` (${status})` : ""}: ${describe(error)}`;
   return new StripeCustomerError(message, {
     retryable,
     stripeType: type,
     ...(statusCode !== undefined ? { statusCode } : {}),
     ...(code !== undefined ? { code } : {}),
     ...(typeof e.requestId === "string" ? { requestId: e.requestId } : {}),
+    ...(after !== undefined ? { retryAfterMs: after } : {}),
     cause: error,
   });
 }

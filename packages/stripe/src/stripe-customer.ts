@@ -1,11 +1,13 @@
 import type { AuthUser, Awaitable, HandlerContext, Recipe, Skip } from "@auth-recipes/core";
 import { skip } from "@auth-recipes/core";
+import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit";
 import type Stripe from "stripe";
-import { customerName, usableEmail } from "./customer-fields.ts";
+import { customerName } from "./customer-fields.ts";
 import { searchValue } from "./escape.ts";
 import { idempotencyKey } from "./idempotency-key.ts";
 import {
   isIdempotencyError,
+  isKeyInUse,
   isMissing,
   StripeCustomerError,
   toStripeCustomerError,
@@ -18,8 +20,10 @@ export interface CustomerCreatedInfo {
   /** The user's Stripe customer, its `metadata.userId` set to the user's id. */
   customer: Stripe.Customer;
   /**
-   * True when the customer was found by email (an existing customer that no other user owned) rather
-   * than created by this call.
+   * True when the customer existed before this createUser: found by email (a customer no other user
+   * owned), or this user's from an earlier createUser. False when this createUser made it, also when an
+   * earlier attempt of it did and only that attempt's answer was lost (in this process), and when it
+   * waited for a concurrent createUser for the same user to make it.
    */
   reused: boolean;
 }
@@ -70,34 +74,35 @@ export interface StripeCustomerOptions {
   syncOnUpdate?: boolean;
 }
 
-const PREFIX = "[auth-recipes/stripe]";
-
-function configError(message: string): never {
-  throw new TypeError(`${PREFIX} ${message}`);
-}
+const PKG = "stripe";
+const PREFIX = `[auth-recipes/${PKG}]`;
 
 function checkOptions(options: StripeCustomerOptions): void {
   if (typeof options !== "object" || options === null) {
-    configError("options are required: stripeCustomer({ stripe: new Stripe(secretKey) })");
+    throw configError(
+      PKG,
+      "options are required: stripeCustomer({ stripe: new Stripe(secretKey) })",
+    );
   }
   const { stripe } = options;
-  if (stripe === undefined || stripe === null) configError('option "stripe" is required');
+  if (stripe === undefined || stripe === null) throw requiredOption(PKG, "stripe");
   const customers = (stripe as unknown as { customers?: Record<string, unknown> }).customers;
   for (const method of ["create", "list", "retrieve", "update", "search"]) {
     if (typeof customers?.[method] !== "function") {
-      configError(
+      throw configError(
+        PKG,
         `option "stripe" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
       );
     }
   }
   for (const name of ["customerParams", "onCustomerCreated", "getCustomerId"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
-      configError(`option "${name}" must be a function`);
+      throw configError(PKG, `option "${name}" must be a function`);
     }
   }
   for (const name of ["reuseExisting", "syncOnUpdate"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "boolean") {
-      configError(`option "${name}" must be a boolean`);
+      throw configError(PKG, `option "${name}" must be a boolean`);
     }
   }
 }
@@ -131,6 +136,13 @@ function caller(context: HandlerContext): Call {
     }
   };
 }
+
+// How often a create whose idempotency key is in use (a concurrent createUser for the same user) asks
+// again; Stripe answers with the first request's result once that is done.
+const IN_USE_POLL_MS = 50;
+// Dispatches whose createUser sent customers.create, so that a retry finding the customer knows it made
+// it. Bounded: a dispatch that never settles is forgotten after this many others.
+const MAX_REMEMBERED = 1000;
 
 function userIdOf(user: AuthUser | null | undefined): string | undefined {
   const id = (user as { id?: unknown } | null | undefined)?.id;
@@ -192,7 +204,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     if (name) params.name = name;
     const custom = customerParams ? await customerParams(user) : undefined;
     if (custom !== undefined && (typeof custom !== "object" || custom === null)) {
-      const error = new TypeError(`${PREFIX} option "customerParams" must return an object`);
+      const error = configError(PKG, 'option "customerParams" must return an object');
       throw Object.assign(error, { retryable: false });
     }
     const metadata = custom?.metadata && typeof custom.metadata === "object" ? custom.metadata : {};
@@ -228,14 +240,28 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     return result.data.find((c) => c.metadata?.userId === userId);
   }
 
+  /** Dispatches (by id) that sent customers.create for their user. */
+  const creating = new Set<string>();
+
   async function create(
     call: Call,
     params: Stripe.CustomerCreateParams,
     userId: string,
+    context: HandlerContext,
   ): Promise<Stripe.Customer> {
     const key = await idempotencyKey(userId);
+    if (creating.size >= MAX_REMEMBERED) creating.delete(creating.values().next().value!);
+    creating.add(context.dispatchId);
     try {
-      return await call("customers.create", (o) => stripe.customers.create(params, o), key);
+      for (let wait = IN_USE_POLL_MS; ; wait = Math.min(wait * 2, 500)) {
+        try {
+          return await call("customers.create", (o) => stripe.customers.create(params, o), key);
+        } catch (error) {
+          // The other createUser's request is still going through: its answer is ours too, once done.
+          if (!isKeyInUse(error) || Date.now() + wait >= context.deadline) throw error;
+          await new Promise((wake) => setTimeout(wake, wait));
+        }
+      }
     } catch (error) {
       if (!isIdempotencyError(error)) throw error;
       // The key was first used with other parameters (the user's name changed between two createUser
@@ -262,6 +288,8 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     const params = await wanted(user, userId);
     let customer: Stripe.Customer | undefined;
     let reused = false;
+    // An earlier attempt of this dispatch sent the create: a customer of this user's is that one.
+    const madeHere = creating.has(context.dispatchId);
     if (reuseExisting && params.email) {
       const candidates = await listByEmail(call, params.email);
       // This user's own customer first (a retry or a repeated createUser), then one nobody owns.
@@ -269,7 +297,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
         candidates.find((c) => c.metadata?.userId === userId) ??
         candidates.find((c) => !c.metadata?.userId);
       if (found) {
-        reused = true;
+        reused = !(madeHere && found.metadata?.userId === userId);
         customer =
           found.metadata?.userId === userId
             ? found
@@ -278,8 +306,9 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
               );
       }
     }
-    customer ??= await create(call, params, userId);
+    customer ??= await create(call, params, userId, context);
     if (onCustomerCreated) await onCustomerCreated({ user, customer, reused });
+    creating.delete(context.dispatchId);
   }
 
   async function updateUser(

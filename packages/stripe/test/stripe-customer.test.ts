@@ -75,6 +75,25 @@ describe("createUser", () => {
     ]);
   });
 
+  it("leaves out an address with invisible or bidi characters, as the other recipes refuse it", async () => {
+    for (const [i, email] of ["ali\u200Bce@example.test", "alice@exam\u202Eple.test"].entries()) {
+      const user = { ...alice, id: `user_invisible_${i}`, email };
+      const { errors } = await dispatch(recipe(), "createUser", { user });
+      expect(errors).toEqual([]);
+    }
+    expect(emulator.customers.map((c) => [c.email, c.metadata.userId])).toEqual([
+      [null, "user_invisible_0"],
+      [null, "user_invisible_1"],
+    ]);
+  });
+
+  it("cuts a name of family emoji on grapheme clusters: each family stays whole", async () => {
+    // 7 code points each: 36 families are the most that fit in Stripe's 256.
+    const family = "👨‍👩‍👧‍👦";
+    await dispatch(recipe(), "createUser", { user: { ...alice, name: family.repeat(300) } });
+    expect(emulator.customers[0]?.name).toBe(family.repeat(36));
+  });
+
   it("cuts a long name to Stripe's 256 characters and turns line breaks into spaces", async () => {
     await dispatch(recipe(), "createUser", { user: hostileUsers.longName });
     await dispatch(recipe(), "createUser", { user: hostileUsers.crlfName });
