@@ -114,3 +114,71 @@ describe("tracing channels", () => {
     expect(tracingChannel(TRACING_CHANNELS.dispatch).hasSubscribers).toBe(false);
   });
 });
+
+describe("tracing for hosts that queue recipes", () => {
+  it("hands traceEnqueue's carrier as subscribers filled it, and runAttempt publishes it back", async () => {
+    const { resolveRoutes, runAttempt, traceEnqueue } = await import("../src/kit/index.ts");
+    // Nobody listens: an empty carrier, nothing published.
+    await expect(
+      traceEnqueue(
+        {
+          event: "createUser",
+          dispatchId: "d-1",
+          recipe: "bullmq",
+          recipes: ["slack"],
+          queue: "q",
+        },
+        async (carrier) => ({ ...carrier }),
+      ),
+    ).resolves.toEqual({});
+
+    const seen = listen();
+    const enqueue = tracingChannel<unknown, { carrier: Record<string, string> }>(
+      TRACING_CHANNELS.enqueue,
+    );
+    const fill = {
+      start: (context: { carrier: Record<string, string> }) => {
+        context.carrier.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+      },
+    } as unknown as Parameters<typeof enqueue.subscribe>[0];
+    enqueue.subscribe(fill);
+    unsubscribes.push(() => enqueue.unsubscribe(fill));
+    const carrier = await traceEnqueue(
+      { event: "createUser", dispatchId: "d-1", recipe: "bullmq", recipes: ["slack"], queue: "q" },
+      async (filled) => ({ ...filled }),
+    );
+    expect(carrier).toEqual({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+
+    const routes = resolveRoutes([
+      defineRecipe({ name: "slack", events: { createUser: () => {} } }),
+    ]);
+    const outcome = await runAttempt(
+      routes.createUser[0]!,
+      { user: { id: "u1", email: EMAIL } },
+      {
+        attempt: 2,
+        dispatchId: "d-1",
+        traceCarrier: carrier,
+      },
+    );
+    expect(outcome.status).toBe("fulfilled");
+    const attempt = seen.find(([channel, phase]) => channel === "attempt" && phase === "asyncEnd");
+    expect(attempt?.[2]).toMatchObject({
+      event: "createUser",
+      recipe: "slack",
+      attempt: 2,
+      dispatchId: "d-1",
+      outcome: "fulfilled",
+      traceCarrier: carrier,
+    });
+    expect(seen.filter(([channel]) => channel === "enqueue").map(([, phase]) => phase)).toEqual([
+      "start",
+      "end",
+      "asyncStart",
+      "asyncEnd",
+    ]);
+    expect(JSON.stringify(seen)).not.toContain(EMAIL);
+  });
+});
