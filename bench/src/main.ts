@@ -9,6 +9,8 @@ import { benchDispatch, type DispatchRow } from "./dispatch.ts";
 import { benchHung, type HungResult } from "./hung.ts";
 import { benchLatency, type LatencyResult } from "./latency.ts";
 import { BENCH_DIR, PACKAGES, ROOT } from "./packages.ts";
+import { benchQueue, type QueueResult } from "./queue.ts";
+import { printQueue } from "./queue-report.ts";
 import {
   type Goal,
   printDispatch,
@@ -46,6 +48,7 @@ const SETTINGS = quick
       hung: { timeoutMs: 1000, capMs: 2000, repeats: 1 },
       throughput: { events: 200, warmup: 50, concurrency: 32, checkpoints: 2 },
       importRounds: 3,
+      queue: { rounds: 2, signups: 10, delayMs: 50, throughputSignups: 100, chaosSignups: 200 },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
@@ -53,6 +56,7 @@ const SETTINGS = quick
       hung: { timeoutMs: 1000, capMs: 10_000, repeats: 3 },
       throughput: { events: 10_000, warmup: 2000, concurrency: 32, checkpoints: 4 },
       importRounds: 15,
+      queue: { rounds: 6, signups: 50, delayMs: 50, throughputSignups: 1_000, chaosSignups: 5_000 },
     };
 
 let unhandledRejections = 0;
@@ -95,6 +99,7 @@ const results: {
   throughput?: ThroughputResult;
   size?: SizeRow[];
   importTime?: ImportRow[];
+  queue?: QueueResult;
   goals: Goal[];
   problems: string[];
   unhandledRejections: number;
@@ -159,6 +164,11 @@ await section(5, "size and import time", async () => {
   results.importTime = measureImportTimes(ready, SETTINGS.importRounds);
   results.goals.push(...printSizes(results.size, results.importTime));
   for (const problem of problems) console.log(`  not measured: ${problem}`);
+});
+
+await section(6, "durable dispatch", async () => {
+  results.queue = await benchQueue(SETTINGS.queue);
+  results.goals.push(...printQueue(results.queue));
 });
 
 printGoals(results.goals);

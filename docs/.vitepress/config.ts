@@ -19,6 +19,8 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Getting started", link: "/guide/getting-started" },
       { text: "How composition works", link: "/guide/composition" },
       { text: "next-auth's events: caveats", link: "/guide/next-auth-events" },
+      { text: "better-auth", link: "/guide/better-auth" },
+      { text: "Durable dispatch", link: "/guide/durable-dispatch" },
       { text: "Testing your configuration", link: "/guide/testing" },
       { text: "Tracing", link: "/guide/tracing" },
       { text: "Writing your own recipe", link: "/guide/writing-a-recipe" },

@@ -10,7 +10,19 @@ import { redact } from "./redact.ts";
 export const SAFE_TO_LOG: unique symbol = Symbol.for("auth-recipes.safe-to-log");
 
 // The fields a copy keeps: what decides a retry and what identifies the failure, never a body or payload.
-const FIELDS = ["code", "status", "statusCode", "type", "retryable", "retryAfterMs"] as const;
+const FIELDS = [
+  "code",
+  "status",
+  "statusCode",
+  "type",
+  "retryable",
+  "retryAfterMs",
+  "requestId",
+  "responseCode",
+  "command",
+  "errno",
+  "syscall",
+] as const;
 // The built-in classes a copy keeps, so that `cause instanceof TypeError` still tells a bug apart.
 const BUILT_INS = [TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError];
 // How deep a cause chain is copied: enough for `fetch failed` and its socket error, bounded for cycles.
@@ -29,8 +41,7 @@ function read<T>(get: () => T): T | undefined {
  * What a `RecipeError` holds as its `cause`: the thrown value itself when it is safe to log (an
  * `UpstreamError`), else a copy that is: an `Error` (or the same built-in class: a `TypeError` stays a
  * `TypeError`) with the original's name, its message redacted, its stack's frames (not its message
- * lines), the fields that classify it (`code`, `status`, `statusCode`, `type`, `retryable`,
- * `retryAfterMs`, strings redacted) and a copy of its own `cause`, three deep. Never throws.
+ * lines), the fields that classify it (see `FIELDS`, strings redacted) and a copy of its own `cause`, three deep. Never throws.
  */
 function safeCause(value: unknown, depth: number): Error {
   if (read(() => typeof value === "object" && value !== null && SAFE_TO_LOG in value))
@@ -73,7 +84,8 @@ function safeCause(value: unknown, depth: number): Error {
  * names the recipe and the event and quotes the cause's message, redacted. `cause` is what the last
  * attempt threw when that is safe to print (an `UpstreamError`, whose message is redacted and which
  * keeps the SDK's error out of sight), else a redacted copy of it (its class when built in, its name,
- * message, stack frames, `code`, `status`, `statusCode`, `type`, `retryable`, `retryAfterMs`, and its own
+ * message, stack frames, the fields that classify it (`code`, `status`, `statusCode`, `type`,
+ * `retryable`, `retryAfterMs`, `requestId`, `responseCode`, `command`, `errno`, `syscall`), and its own
  * cause the same way): loggers print `cause` even when it is not enumerable, so it must hold nothing
  * secret. The value as it was thrown stays reachable, for debugging, as the non-enumerable
  * {@link RecipeError.unsafeCause}.

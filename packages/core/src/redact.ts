@@ -90,7 +90,8 @@ export function redact(text: unknown, options?: RedactOptions): string {
     out = out.slice(0, end);
     cut = true;
   }
-  for (const secret of options?.secrets ?? []) {
+  const secrets = options?.secrets;
+  for (const secret of Array.isArray(secrets) ? secrets : []) {
     if (typeof secret !== "string" || secret.length < 4) continue;
     out = out.split(secret).join(REDACTED);
     const encoded = encodeURIComponent(secret);

@@ -74,8 +74,13 @@ function hostileValues(): Array<[string, () => unknown]> {
       },
     ],
     ["an Error with a 1 MB message", () => new Error("x".repeat(1_000_000))],
+    // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
     ["a thenable whose then throws", () => ({ then: trap })],
-    ["a thenable whose then getter throws", () => Object.defineProperty({}, "then", { get: trap })],
+    [
+      "a thenable whose then getter throws",
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
+      () => Object.defineProperty({}, "then", { get: trap }),
+    ],
     ["a skip look-alike without the symbol", () => ({ skipped: true, reason: "x" })],
     [
       "a skip look-alike whose reason getter throws",

@@ -65,6 +65,7 @@ describe("redact", () => {
       "pass [redacted] in url [redacted]",
     );
     expect(redact("a b c", { secrets: ["a", "", 3 as never] })).toBe("a b c");
+    expect(redact("a b c", { secrets: 3 as never })).toBe("a b c");
   });
 
   it("escapes line breaks and control characters, so a text stays on one line", () => {

@@ -10,8 +10,17 @@ import {
   defineRecipe,
   type HandlerContext,
   type Recipe,
+  type RecipeError,
   skip,
 } from "../src/index.ts";
+import {
+  type AttemptOutcome,
+  type Route,
+  type RouteTable,
+  resolveRoutes,
+  runAttempt,
+  UpstreamError,
+} from "../src/kit/index.ts";
 
 const recipe = defineRecipe({
   name: "typed",
@@ -88,5 +97,33 @@ describe("composeEvents types", () => {
     expectTypeOf<Recipe["timeoutMs"]>().toEqualTypeOf<number | undefined>();
     // @ts-expect-error: timeoutMs is a number
     composeEvents([], { timeoutMs: "1000" });
+  });
+});
+
+describe("the kit's types", () => {
+  it("returns configuration errors to throw, of the right classes", async () => {
+    const kit = await import("../src/kit/index.ts");
+    expectTypeOf(kit.configError("x", "y")).toEqualTypeOf<TypeError>();
+    expectTypeOf(kit.configRangeError("x", "y")).toEqualTypeOf<RangeError>();
+    expectTypeOf(kit.requiredOption("x", "y")).toEqualTypeOf<TypeError>();
+    expectTypeOf(kit.usableEmail).returns.toEqualTypeOf<string | undefined>();
+    expectTypeOf(kit.redact).parameter(0).toEqualTypeOf<unknown>();
+  });
+
+  it("types routes, attempts and their outcomes", () => {
+    const routes: RouteTable = resolveRoutes([recipe]);
+    expectTypeOf(routes.createUser).toEqualTypeOf<readonly Route[]>();
+    const outcome = runAttempt(routes.createUser[0]!, {}, { attempt: 1, dispatchId: "d" });
+    expectTypeOf(outcome).toEqualTypeOf<Promise<AttemptOutcome>>();
+    expectTypeOf<AttemptOutcome["status"]>().toEqualTypeOf<"fulfilled" | "rejected" | "skipped">();
+    // @ts-expect-error: a dispatch id is a string
+    runAttempt(routes.createUser[0]!, {}, { attempt: 1, dispatchId: 1 });
+  });
+
+  it("types RecipeError's printable cause and its unsafe original", () => {
+    expectTypeOf<RecipeError["cause"]>().toEqualTypeOf<Error>();
+    expectTypeOf<RecipeError["unsafeCause"]>().toEqualTypeOf<unknown>();
+    expectTypeOf<UpstreamError["retryAfterMs"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf(new UpstreamError("x", "y")).toMatchTypeOf<Error>();
   });
 });

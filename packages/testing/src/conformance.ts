@@ -535,7 +535,9 @@ export async function checkHostileInput<E extends Emulator, O extends object>(
 
 function errorTexts(error: RecipeError): string[] {
   const texts = [error.message];
-  let cause: unknown = error.cause;
+  // What the recipe threw, as it was: core prints only a redacted copy (`cause`), but a recipe's own
+  // messages must be clean without core's help.
+  let cause: unknown = error.unsafeCause;
   for (let depth = 0; depth < 4 && cause !== undefined && cause !== null; depth++) {
     try {
       texts.push(cause instanceof Error ? cause.message : String(cause));

@@ -1,4 +1,5 @@
 import type { AuthUser, DefaultAuthUser } from "@auth-recipes/core";
+import { cutText } from "@auth-recipes/core/kit";
 import { escapeHtml } from "./escape.ts";
 
 /** What a welcome email says: `render` returns it, and the default content is one. */
@@ -29,8 +30,9 @@ export function displayName(name: unknown): string | undefined {
   if (typeof name !== "string") return undefined;
   const clean = name.replace(NOISE, " ").trim();
   if (!clean) return undefined;
-  const characters = Array.from(clean);
-  return characters.length > MAX_NAME ? `${characters.slice(0, MAX_NAME).join("").trim()}…` : clean;
+  // On grapheme clusters: an emoji sequence (a family, a flag) is kept or dropped whole.
+  const cut = cutText(clean, MAX_NAME);
+  return cut === clean ? clean : `${cut.trim()}…`;
 }
 
 /** The default subject: `Welcome to <appName>`, or `Welcome!`. */

@@ -1,17 +1,15 @@
+import { isNetworkError, UpstreamError } from "@auth-recipes/core/kit";
+
 /** The codes nodemailer gives failures to reach or keep the server: worth another attempt. */
 const TRANSIENT_CODES = new Set(["ESOCKET", "ECONNECTION", "ETIMEDOUT", "EDNS", "EABORT"]);
-const NETWORK_CODE =
-  /^(ECONN(RESET|REFUSED|ABORTED)|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|E(NET|HOST)UNREACH)$/;
-// Email addresses and anything with user:password@ (a connection URL).
-const ADDRESS = /[^\s<>"'(]+@[^\s<>"')]+/g;
-const CONTROL = /\p{Cc}+/gu;
-const MAX_DETAIL = 300;
 
 /**
- * Sending the welcome email failed. The message quotes the SMTP reply with every email address and the
- * SMTP password removed; the original error is not kept, as its message and fields carry both.
+ * Sending the welcome email failed. The message reads `[auth-recipes/welcome-email] …` and quotes the
+ * SMTP reply redacted by the kit: every email address and the SMTP password removed, on one line. The
+ * original error, whose message and fields (`rejected`, the envelope, the raw reply) carry both, is kept
+ * only as the non-enumerable `unsafeCause`, which no logger prints.
  */
-export class WelcomeEmailError extends Error {
+export class WelcomeEmailError extends UpstreamError {
   override name = "WelcomeEmailError";
   /** nodemailer's error code: `EENVELOPE`, `EMESSAGE`, `EAUTH`, `ESOCKET`, `ETIMEDOUT`, … */
   declare readonly code: string | undefined;
@@ -32,41 +30,45 @@ export class WelcomeEmailError extends Error {
       responseCode: number | undefined;
       command: string | undefined;
       retryable: boolean;
+      secrets?: readonly string[];
+      cause?: unknown;
     },
   ) {
-    super(message);
-    Object.assign(this, fields);
+    const { secrets, cause, ...rest } = fields;
+    super("welcome-email", message, { retryable: rest.retryable, code: rest.code, secrets, cause });
+    // Always present, as before the kit: undefined when nodemailer gave none.
+    Object.assign(this, {
+      code: rest.code,
+      responseCode: rest.responseCode,
+      command: rest.command,
+      retryable: rest.retryable,
+    });
   }
 }
 
 function field<T>(error: unknown, key: string, type: "string" | "number"): T | undefined {
-  const value =
-    typeof error === "object" && error !== null
-      ? (error as Record<string, unknown>)[key]
-      : undefined;
-  return typeof value === type ? (value as T) : undefined;
+  try {
+    const value =
+      typeof error === "object" && error !== null
+        ? (error as Record<string, unknown>)[key]
+        : undefined;
+    return typeof value === type ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a nodemailer failure is worth another attempt. */
-export function isTransient(
-  code: string | undefined,
-  responseCode: number | undefined,
-  originalCode?: string,
-): boolean {
-  if (responseCode !== undefined && responseCode >= 400 && responseCode < 600)
+function isTransient(error: unknown, code: string | undefined, responseCode: number | undefined) {
+  if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
     return responseCode < 500;
+  }
+  const originalCode = field<string>(error, "originalCode", "string");
   return (
-    (code !== undefined && (TRANSIENT_CODES.has(code) || NETWORK_CODE.test(code))) ||
-    (originalCode !== undefined && NETWORK_CODE.test(originalCode))
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    isNetworkError(error) ||
+    isNetworkError({ code: originalCode })
   );
-}
-
-/** Removes addresses, the given secrets and control characters from a text, and shortens it. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join("[redacted]");
-  out = out.replace(ADDRESS, "[redacted]").replace(CONTROL, " ").trim();
-  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out;
 }
 
 /** Describes a `sendMail` failure as a {@link WelcomeEmailError}, classified, with nothing secret in it. */
@@ -74,18 +76,21 @@ export function sendError(error: unknown, secrets: readonly string[]): WelcomeEm
   const code = field<string>(error, "code", "string");
   const responseCode = field<number>(error, "responseCode", "number");
   const command = field<string>(error, "command", "string");
-  const originalCode = field<string>(error, "originalCode", "string");
   let detail: string;
   try {
-    detail = scrub(error instanceof Error ? error.message : String(error), secrets);
+    detail = error instanceof Error ? String(error.message) : String(error);
   } catch {
     detail = "(unprintable)";
   }
   const what = [code, responseCode && `SMTP ${responseCode}`, command && `at ${command}`]
     .filter(Boolean)
     .join(", ");
-  return new WelcomeEmailError(
-    `[auth-recipes/welcome-email] sending failed${what ? ` (${what})` : ""}: ${detail}`,
-    { code, responseCode, command, retryable: isTransient(code, responseCode, originalCode) },
-  );
+  return new WelcomeEmailError(`sending failed${what ? ` (${what})` : ""}: ${detail}`, {
+    code,
+    responseCode,
+    command,
+    retryable: isTransient(error, code, responseCode),
+    secrets,
+    cause: error,
+  });
 }

@@ -9,6 +9,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
+import { configError } from "@auth-recipes/core/kit";
 import { addressProblem } from "./address.ts";
 import {
   defaultContent,
@@ -89,32 +90,36 @@ export interface WelcomeEmailOptions {
   retry?: boolean | RetryOptions;
 }
 
-const PACKAGE = "[auth-recipes/welcome-email]";
+const PKG = "welcome-email";
 // RFC 7230's token: what a header name may be.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const LINE_BREAK = /[\r\n]/;
 const CONTROL = /[\p{Cc}]+/gu;
 
-function configError(message: string): never {
-  throw new TypeError(`${PACKAGE} ${message}`);
+/** For the transport's checks, which report through a callback. */
+function fail(message: string): never {
+  throw configError(PKG, message);
 }
 
 function checkText(value: unknown, name: string, required: boolean): void {
   if (value === undefined && !required) return;
   if (typeof value !== "string" || !value.trim()) {
-    configError(
+    throw configError(
+      PKG,
       required && (value === undefined || value === null || value === "")
         ? `option "${name}" is required`
         : `option "${name}" must be a non-empty string`,
     );
   }
-  if (LINE_BREAK.test(value)) configError(`option "${name}" must not contain line breaks`);
+  if (LINE_BREAK.test(value))
+    throw configError(PKG, `option "${name}" must not contain line breaks`);
 }
 
 function checkOptions(options: WelcomeEmailOptions): void {
-  if (typeof options !== "object" || options === null) configError("takes an options object");
+  if (typeof options !== "object" || options === null)
+    throw configError(PKG, "takes an options object");
   if (options.transport === undefined || options.transport === null || options.transport === "") {
-    configError('option "transport" is required');
+    throw configError(PKG, 'option "transport" is required');
   }
   const { from } = options;
   if (typeof from === "object" && from !== null) {
@@ -128,19 +133,19 @@ function checkOptions(options: WelcomeEmailOptions): void {
   if (typeof options.subject !== "function") checkText(options.subject, "subject", false);
   for (const key of ["render", "shouldSend"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "function") {
-      configError(`option "${key}" must be a function`);
+      throw configError(PKG, `option "${key}" must be a function`);
     }
   }
   if (options.on !== undefined && options.on !== "createUser" && options.on !== "signIn") {
-    configError('option "on" must be "createUser" or "signIn"');
+    throw configError(PKG, 'option "on" must be "createUser" or "signIn"');
   }
   if (options.headers !== undefined) {
     if (typeof options.headers !== "object" || options.headers === null) {
-      configError('option "headers" must be an object of strings');
+      throw configError(PKG, 'option "headers" must be an object of strings');
     }
     for (const [name, value] of Object.entries(options.headers)) {
       if (!HEADER_NAME.test(name) || typeof value !== "string" || LINE_BREAK.test(value)) {
-        configError('option "headers" must map header names to one-line strings');
+        throw configError(PKG, 'option "headers" must map header names to one-line strings');
       }
     }
   }
@@ -158,7 +163,7 @@ function domainOf(from: WelcomeEmailOptions["from"]): string | undefined {
 function contentError(): never {
   throw Object.assign(
     new TypeError(
-      `${PACKAGE} render must return { text: string, html?: string, subject?: string }`,
+      `[auth-recipes/${PKG}] render must return { text: string, html?: string, subject?: string }`,
     ),
     { retryable: false },
   );
@@ -183,7 +188,7 @@ function contentError(): never {
  */
 export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
   checkOptions(options);
-  const { transporter, secrets } = toTransporter(options.transport, configError);
+  const { transporter, secrets } = toTransporter(options.transport, fail);
   const { from, appName, replyTo, headers, subject, render, shouldSend } = options;
   const messageDomain = domainOf(from);
 

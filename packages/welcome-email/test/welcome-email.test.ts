@@ -162,6 +162,8 @@ describe("the address", () => {
     ["a non-breaking space", "alice@example.test\u00a0evil@attacker.test"],
     ["a line separator", "alice@example.test\u2028evil@attacker.test"],
     ["a NUL", "alice@example.test\u0000"],
+    ["a zero-width space", "ali\u200Bce@example.test"],
+    ["a right-to-left override", "alice@exam\u202Eple.test"],
     ["an empty string", ""],
     ["null", null],
     ["a number", 42],
@@ -229,6 +231,12 @@ describe("hostile names", () => {
     expect(mail?.headers["x-injected"]).toBeUndefined();
     expect(mail?.subject).toBe("Welcome, Eve Bcc: evil@attacker.test X-Injected: yes");
     expect(mail?.text).toContain("Hi Eve Bcc: evil@attacker.test X-Injected: yes,");
+  });
+
+  it("are cut on grapheme clusters: a family emoji stays whole", async () => {
+    const family = "👨‍👩‍👧‍👦";
+    await send(family.repeat(100));
+    expect(smtp.messages[0]?.text).toContain(`Hi ${family.repeat(64)}…,`);
   });
 
   it("are cut short and freed of bidi controls, emoji and RTL text kept", async () => {

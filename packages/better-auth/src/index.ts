@@ -1,0 +1,1 @@
+export { type AuthRecipesPlugin, authRecipes } from "./auth-recipes.ts";

@@ -1,0 +1,131 @@
+// Core's semantics inside better-auth: a broken recipe never fails a sign-up, slow recipes cost the
+// slowest, background tasks take the work off the request, repeated hooks make one Stripe customer.
+import type { Recipe } from "@auth-recipes/core";
+import { stripeCustomer } from "@auth-recipes/stripe";
+import {
+  type SmtpEmulator,
+  type StripeEmulator,
+  startSmtpServer,
+  startStripeApi,
+} from "@auth-recipes/testing";
+import { welcomeEmail } from "@auth-recipes/welcome-email";
+import Stripe from "stripe";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type App, startApp } from "./helpers.ts";
+
+let smtp: SmtpEmulator;
+let stripe: StripeEmulator;
+let app: App | undefined;
+beforeAll(async () => {
+  [smtp, stripe] = await Promise.all([startSmtpServer(), startStripeApi()]);
+});
+afterAll(() => Promise.all([smtp.close(), stripe.close()]));
+beforeEach(() => {
+  smtp.reset();
+  stripe.reset();
+});
+afterEach(() => app?.close());
+
+const sleep = (ms: number) => new Promise<void>((wake) => setTimeout(wake, ms));
+const welcome = () => welcomeEmail({ transport: smtp.smtpUrl, from: "hello@acme.test" });
+const slow = (name: string, ms: number, done: string[] = []): Recipe => ({
+  name,
+  events: {
+    createUser: async () => {
+      await sleep(ms);
+      done.push(name);
+    },
+  },
+});
+
+describe("isolation", () => {
+  it("a recipe that throws, one that rejects and one that hangs leave the sign-up and the others working", async () => {
+    app = await startApp({
+      recipes: [
+        {
+          name: "throws",
+          events: {
+            createUser: () => {
+              throw new Error("boom");
+            },
+          },
+        },
+        { name: "rejects", events: { createUser: () => Promise.reject("a string, not an Error") } },
+        { name: "hangs", events: { createUser: () => new Promise(() => {}) } },
+        welcome(),
+      ],
+      compose: { timeoutMs: 500 },
+    });
+    const started = performance.now();
+    const { userId } = await app.signUp("alice@example.test");
+    const elapsed = performance.now() - started;
+    expect(userId).toBeTruthy();
+    expect(smtp.messages.map((m) => m.envelope.to)).toEqual([["alice@example.test"]]);
+    expect(app.errors.map((e) => e.recipe).sort()).toEqual(["hangs", "rejects", "throws"]);
+    // The hung recipe cost its timeout, not forever (generous: the whole sign-up within 4 s).
+    expect(elapsed).toBeLessThan(4_000);
+    // The user can sign in: better-auth committed everything.
+    await expect(app.signIn("alice@example.test")).resolves.toBeInstanceOf(Headers);
+  });
+
+  it("two slow recipes cost the slowest, not the sum", async () => {
+    const baseline = await startApp({ recipes: [slow("instant", 0)] });
+    const before = performance.now();
+    await baseline.signUp("warm@example.test");
+    const base = performance.now() - before;
+    baseline.close();
+
+    const done: string[] = [];
+    app = await startApp({ recipes: [slow("first", 1_000, done), slow("second", 1_000, done)] });
+    const started = performance.now();
+    await app.signUp("alice@example.test");
+    const extra = performance.now() - started - base;
+    expect(done.sort()).toEqual(["first", "second"]);
+    // Sequential would be 2000 ms; concurrent is 1000 ms. The margin allows a busy machine.
+    expect(extra).toBeGreaterThanOrEqual(900);
+    expect(extra).toBeLessThan(1_700);
+  });
+
+  it("with advanced.backgroundTasks the sign-up returns before the side effects, which still happen", async () => {
+    const handedOver: Promise<unknown>[] = [];
+    const done: string[] = [];
+    app = await startApp({
+      database: "memory",
+      recipes: [slow("slow", 800, done), welcome()],
+      auth: {
+        advanced: { backgroundTasks: { handler: (promise) => void handedOver.push(promise) } },
+      },
+    });
+    await app.signUp("alice@example.test");
+    expect(done).toEqual([]);
+    expect(handedOver.length).toBeGreaterThanOrEqual(1);
+    await Promise.all(handedOver);
+    expect(done).toEqual(["slow"]);
+    expect(smtp.messages).toHaveLength(1);
+    expect(app.errors).toEqual([]);
+  });
+});
+
+describe("Stripe under repeated hooks", () => {
+  it("repeated user.create.after and updates for one user make one customer", async () => {
+    const client = new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false });
+    app = await startApp({ recipes: [stripeCustomer({ stripe: client })] });
+    const { userId, headers } = await app.signUp("alice@example.test");
+    const context = await app.auth.$context;
+    const row = await context.internalAdapter.findUserById(userId);
+    const init = (await app.plugin.init?.(context)) as {
+      options: {
+        databaseHooks: { user: { create: { after: (row: unknown, ctx: null) => Promise<void> } } };
+      };
+    };
+    // A plugin registered twice, a retried job, a replayed hook: the same user created again.
+    const after = init.options.databaseHooks.user.create.after;
+    await after(row, null);
+    await after(row, null);
+    await app.auth.api.updateUser({ body: { name: "Alice Pleasance" }, headers });
+    expect(
+      stripe.customers.map(({ email, name, metadata }) => ({ email, name, metadata })),
+    ).toEqual([{ email: "alice@example.test", name: "Alice Pleasance", metadata: { userId } }]);
+    expect(app.errors).toEqual([]);
+  });
+});

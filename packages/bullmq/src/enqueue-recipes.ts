@@ -1,0 +1,223 @@
+import {
+  EVENT_NAMES,
+  type EventName,
+  type HandlerContext,
+  type Recipe,
+  type RecipeEvents,
+  type RecipeInput,
+} from "@auth-recipes/core";
+import {
+  configError,
+  configRangeError,
+  requiredOption,
+  resolveRoutes,
+} from "@auth-recipes/core/kit";
+import type { JobsOptions, Queue } from "bullmq";
+import { EnqueueError } from "./enqueue-error.ts";
+import { runInline } from "./inline.ts";
+import { jobName, type RecipeJobData, recipeJobId } from "./job.ts";
+import { withoutSecrets } from "./secrets.ts";
+import { encodeMessage } from "./wire.ts";
+
+const PKG = "bullmq";
+
+/** The backoff type of recipe jobs: the worker's `backoffStrategy` computes it from the recipe's policy. */
+export const RECIPE_BACKOFF = "auth-recipes";
+
+/**
+ * The most attempts a recipe job can have. The worker decides retries from the recipe's `retry` policy and
+ * fails the job at once when the policy says no; this ceiling only lets BullMQ ask it.
+ */
+export const MAX_JOB_ATTEMPTS = 1_000;
+
+/** Options for {@link enqueueRecipes}. */
+export interface EnqueueRecipesOptions {
+  /** The BullMQ queue to add jobs to: `new Queue("auth-recipes", { connection })`. Its workers run {@link startRecipeWorker}. */
+  queue: Queue;
+  /**
+   * The name of the recipe this returns, in reports and errors.
+   * @default "bullmq"
+   */
+  name?: string;
+  /**
+   * What to do when the queue cannot take the jobs within `enqueueTimeoutMs` (or the handler's deadline,
+   * if sooner): `"inline"` runs those recipes in-process with core's semantics, so nothing is lost;
+   * `"none"` drops them. Either way the handler throws an {@link EnqueueError}, which your `onError` sees.
+   * @default "inline"
+   */
+  fallback?: "inline" | "none";
+  /**
+   * How long to wait for the queue, in ms, before falling back. Commands are never left in ioredis's
+   * offline queue: when the connection is not ready the fallback runs at once.
+   * @default 1000
+   */
+  enqueueTimeoutMs?: number;
+  /**
+   * How long completed jobs are kept, in ms: the window within which enqueuing the same dispatch again
+   * (a retried call after a lost reply) makes no second job. BullMQ forgets a removed job's id.
+   * @default 86400000 (24 hours)
+   */
+  dedupeWindowMs?: number;
+  /**
+   * Failed jobs are kept as a dead-letter set, to list and retry (`auth-recipes-jobs failed`); a number
+   * keeps that many of the newest, `true` keeps them all.
+   * @default true
+   */
+  keepFailed?: true | number;
+  /** `timeoutMs` of this recipe in `composeEvents`, bounding enqueue and fallback together. */
+  timeoutMs?: number;
+  /** Core's options for the recipes when they run inline (the fallback): the same as you pass `composeEvents`. */
+  inline?: { timeoutMs?: number; retry?: Recipe["retry"] };
+}
+
+/**
+ * One recipe for the web process that hands the given recipes to a durable BullMQ queue instead of
+ * running them: for each event, one job per recipe that handles it, all added in one `addBulk` round trip.
+ * Workers started with {@link startRecipeWorker} on the same recipes run them.
+ *
+ * The job id is derived from the dispatch id and the recipe's name, so enqueuing the same dispatch twice
+ * makes one job (within `dedupeWindowMs`). The stored message keeps its Dates and loses its secrets
+ * (OAuth tokens, the session token, JWT claims other than `sub`, `email`, `name`, `picture`).
+ *
+ * Configuration errors (an unknown event, two recipes with one name, a missing queue) throw here.
+ *
+ * @example
+ * ```ts
+ * const queue = new Queue("auth-recipes", { connection: { host: "127.0.0.1", enableOfflineQueue: false } });
+ * export const authOptions = { events: composeEvents([enqueueRecipes(recipes, { queue })]) };
+ * ```
+ */
+export function enqueueRecipes(
+  recipes: readonly RecipeInput[],
+  options: EnqueueRecipesOptions,
+): Recipe {
+  if (typeof options !== "object" || options === null) throw requiredOption(PKG, "queue");
+  const { queue, name = "bullmq", fallback = "inline", keepFailed = true, inline = {} } = options;
+  if (!queue || typeof (queue as Partial<Queue>).addBulk !== "function") {
+    throw configError(
+      PKG,
+      'option "queue" must be a BullMQ Queue: new Queue(name, { connection })',
+    );
+  }
+  if (typeof name !== "string" || !name)
+    throw configError(PKG, 'option "name" must be a non-empty string');
+  if (fallback !== "inline" && fallback !== "none") {
+    throw configError(PKG, 'option "fallback" must be "inline" or "none"');
+  }
+  const enqueueTimeoutMs = positive(options.enqueueTimeoutMs, "enqueueTimeoutMs") ?? 1_000;
+  const dedupeWindowMs = positive(options.dedupeWindowMs, "dedupeWindowMs") ?? 86_400_000;
+  if (keepFailed !== true && !(Number.isInteger(keepFailed) && keepFailed >= 0)) {
+    throw configRangeError(PKG, 'option "keepFailed" must be true or a whole number');
+  }
+  // The same validation and the same events as composeEvents: a typo fails here, not in a worker.
+  const routes = resolveRoutes(recipes, inline);
+
+  const jobOptions: JobsOptions = {
+    attempts: MAX_JOB_ATTEMPTS,
+    backoff: { type: RECIPE_BACKOFF },
+    removeOnComplete: { age: Math.ceil(dedupeWindowMs / 1000) },
+    removeOnFail: keepFailed === true ? false : { count: keepFailed },
+  };
+
+  const events: Record<string, RecipeEvents[EventName]> = {};
+  for (const event of EVENT_NAMES) {
+    const list = routes[event];
+    if (!list.length) continue;
+    const names = list.map((route) => route.recipe);
+    events[event] = async (message: unknown, context: HandlerContext) => {
+      const stored = encodeMessage(withoutSecrets(message));
+      const jobs = names.map((recipe) => {
+        const data: RecipeJobData = {
+          event,
+          recipe,
+          dispatchId: context.dispatchId,
+          message: stored,
+        };
+        return {
+          name: jobName(data),
+          data,
+          opts: { ...jobOptions, jobId: recipeJobId(context.dispatchId, recipe) },
+        };
+      });
+      const budget = Math.min(enqueueTimeoutMs, context.deadline - Date.now());
+      try {
+        await addWithin(queue, jobs, budget, context.signal);
+        return;
+      } catch (cause) {
+        const results =
+          fallback === "inline" ? await runInline(list, message, context.dispatchId) : undefined;
+        throw new EnqueueError({
+          fallback,
+          recipes: names,
+          cause,
+          ...(results ? { results } : {}),
+        });
+      }
+    };
+  }
+  return {
+    name,
+    events: events as RecipeEvents,
+    retry: false,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}
+
+function positive(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
+    throw configRangeError(PKG, `option "${option}" must be a positive number of ms`);
+  }
+  return value;
+}
+
+/** The connection's state, where the backend has one (ioredis: "ready", "reconnecting", "end", …). */
+async function connectionStatus(queue: Queue): Promise<string | undefined> {
+  const backend = queue.getBackend() as { client?: Promise<{ status?: unknown }> };
+  const client = await backend.client;
+  return typeof client?.status === "string" ? client.status : undefined;
+}
+
+/**
+ * Adds the jobs, or rejects within `budget` ms. A connection that is not ready fails at once, before any
+ * command is sent: ioredis would keep the command in its offline queue and send it on reconnect, after
+ * the fallback already ran the recipes.
+ */
+async function addWithin(
+  queue: Queue,
+  jobs: Parameters<Queue["addBulk"]>[0],
+  budget: number,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!(budget > 0)) throw new Error("no time left before the deadline");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  let late = false;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the queue did not answer within ${Math.round(budget)} ms`)),
+      budget,
+    );
+    onAbort = () => reject(new Error("the handler's deadline passed"));
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const adding = (async () => {
+    const status = await connectionStatus(queue);
+    // A connection that became ready after the deadline must not add jobs the fallback already ran.
+    if (late) throw new Error("the deadline passed before the queue was ready");
+    if (status !== undefined && status !== "ready")
+      throw new Error(`the queue's connection is ${status}`);
+    await queue.addBulk(jobs);
+  })();
+  // The loser of the race must not become an unhandled rejection.
+  adding.catch(() => {});
+  try {
+    await Promise.race([adding, expired]);
+  } catch (error) {
+    late = true;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,259 @@
+import { composeEvents, type DispatchReport, type RecipeError, skip } from "@auth-recipes/core";
+import { defaultMessage, events } from "@auth-recipes/testing";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  enqueueRecipes,
+  type RecipeWorker,
+  type RecipeWorkerOptions,
+  startRecipeWorker,
+} from "../src/index.ts";
+import {
+  type Call,
+  producerQueue,
+  recording,
+  redisClient,
+  upstreamError,
+  waitFor,
+} from "./helpers.ts";
+import { type RedisServer, startRedis } from "./redis-server.ts";
+
+let redis: RedisServer;
+let queue: Queue;
+let client: Redis;
+const workers: RecipeWorker[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  queue = producerQueue(redis);
+  client = redisClient(redis);
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.close()));
+  await client.flushall();
+});
+afterAll(async () => {
+  await queue.close();
+  client.disconnect();
+  await redis.close();
+});
+
+interface Run {
+  errors: RecipeError[];
+  reports: DispatchReport[];
+}
+
+/** Enqueues from a composed "web process" and starts a worker on the same recipes. */
+function pipeline(
+  recipes: Parameters<typeof enqueueRecipes>[0],
+  options: Partial<RecipeWorkerOptions> = {},
+) {
+  const run: Run = { errors: [], reports: [] };
+  const web = composeEvents([enqueueRecipes(recipes, { queue })]);
+  const worker = startRecipeWorker(recipes, {
+    connection: redis.connection,
+    onError: (error) => {
+      run.errors.push(error);
+    },
+    onSettled: (report) => {
+      run.reports.push(report);
+    },
+    ...options,
+  });
+  workers.push(worker);
+  return { web, worker, run };
+}
+
+describe("startRecipeWorker", () => {
+  it("runs each job's handler with the dispatch's id, attempt 1, a deadline and a live signal", async () => {
+    const mail = recording("welcome-email");
+    const slack = recording("slack");
+    const { web, run } = pipeline([mail, slack], { timeoutMs: 3_000 });
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => run.reports.length === 2, 10_000, "two reports");
+    const [a, b] = [mail.calls[0]!, slack.calls[0]!];
+    expect(mail.calls).toHaveLength(1);
+    expect(slack.calls).toHaveLength(1);
+    expect(a.context.dispatchId).toBe(b.context.dispatchId);
+    expect(a.context).toMatchObject({
+      event: "createUser",
+      recipe: "welcome-email",
+      attempt: 1,
+      aborted: false,
+    });
+    expect(a.context.deadline - a.at).toBeGreaterThan(2_500);
+    expect(a.context.deadline - a.at).toBeLessThanOrEqual(3_000);
+    expect(run.errors).toEqual([]);
+    expect(run.reports.map((report) => report.results[0]?.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(await queue.getCompletedCount()).toBe(2);
+  });
+
+  it("delivers the message with its Dates as Dates and without its secrets", async () => {
+    const profile = recording("profile", ["updateUser", "signIn"]);
+    const { web, run } = pipeline([profile]);
+    await web.updateUser?.(events.updateUser());
+    await web.signIn?.(events.signInOAuth());
+    await waitFor(() => run.reports.length === 2);
+    const updated = profile.calls.find((call) => call.event === "updateUser")!.message as {
+      user: { emailVerified: Date; image: null };
+    };
+    expect(updated.user.emailVerified).toBeInstanceOf(Date);
+    expect(updated.user.emailVerified.toISOString()).toBe("2026-01-02T03:04:05.000Z");
+    expect(updated.user.image).toBeNull();
+    const signedIn = profile.calls.find((call) => call.event === "signIn")!.message as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(signedIn.account).toMatchObject({ provider: "github", type: "oauth" });
+    expect(signedIn.account).not.toHaveProperty("access_token");
+    expect(signedIn.isNewUser).toBe(true);
+  });
+
+  it("retries a retryable failure through the delayed set, with the same dispatchId, until it succeeds", async () => {
+    const flaky = recording(
+      "crm",
+      ["createUser"],
+      (call) => {
+        if (call.context.attempt < 3) throw upstreamError(503);
+      },
+      { retry: { retries: 4, minDelayMs: 300, jitter: false } },
+    );
+    const { web, run } = pipeline([flaky]);
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => flaky.calls.length === 1);
+    // Between attempts the job waits in Redis, not in the worker's memory.
+    await waitFor(async () => (await queue.getDelayedCount()) === 1, 2_000, "a delayed job");
+    await waitFor(() => run.reports.length === 1, 10_000);
+    expect(flaky.calls.map((call) => call.context.attempt)).toEqual([1, 2, 3]);
+    expect(new Set(flaky.calls.map((call) => call.context.dispatchId)).size).toBe(1);
+    // Exponential backoff: 300 ms, then 600 ms.
+    expect(flaky.calls[1]!.at - flaky.calls[0]!.at).toBeGreaterThanOrEqual(280);
+    expect(flaky.calls[2]!.at - flaky.calls[1]!.at).toBeGreaterThanOrEqual(580);
+    expect(run.reports[0]?.results[0]).toMatchObject({ status: "fulfilled", attempts: 3 });
+    expect(run.errors).toEqual([]);
+  });
+
+  it("uses the worker's retry for recipes without one, and honours an error's retryAfterMs", async () => {
+    const limited = recording("limited", ["createUser"], (call) => {
+      if (call.context.attempt === 1) throw upstreamError(429, { retryAfterMs: 700 });
+    });
+    const { web, run } = pipeline([limited], {
+      retry: { retries: 2, minDelayMs: 10, maxDelayMs: 5_000 },
+    });
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => run.reports.length === 1);
+    expect(limited.calls).toHaveLength(2);
+    expect(limited.calls[1]!.at - limited.calls[0]!.at).toBeGreaterThanOrEqual(680);
+  });
+
+  it("fails a job at once on a failure the policy does not retry, reports it once, and keeps it as a dead letter", async () => {
+    const broken = recording(
+      "stripe-customer",
+      ["createUser"],
+      () => {
+        throw upstreamError(400);
+      },
+      { retry: { retries: 5, minDelayMs: 10 } },
+    );
+    const { web, run } = pipeline([broken]);
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => run.errors.length === 1);
+    expect(broken.calls).toHaveLength(1);
+    expect(run.errors[0]).toMatchObject({
+      recipe: "stripe-customer",
+      event: "createUser",
+      attempts: 1,
+    });
+    expect(run.reports[0]?.results[0]?.status).toBe("rejected");
+    const [failed] = await queue.getFailed();
+    expect(failed?.attemptsMade).toBe(1);
+    // The stored reason is the redacted one: no email address in Redis's failed set.
+    expect(failed?.failedReason).toContain("[redacted]");
+    expect(JSON.stringify(failed?.stacktrace)).not.toContain("alice@example.test");
+  });
+
+  it("reports a failure after the last retry, with every attempt counted", async () => {
+    const down = recording(
+      "down",
+      ["createUser"],
+      () => {
+        throw upstreamError(503);
+      },
+      { retry: { retries: 2, minDelayMs: 20, jitter: false } },
+    );
+    const { web, run } = pipeline([down]);
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => run.errors.length === 1);
+    expect(down.calls.map((call) => call.context.attempt)).toEqual([1, 2, 3]);
+    expect(run.errors[0]?.attempts).toBe(3);
+    expect(await queue.getFailedCount()).toBe(1);
+  });
+
+  it("aborts the signal at the timeout and counts it as a retryable failure", async () => {
+    let aborted: unknown;
+    const slow = recording(
+      "slow",
+      ["createUser"],
+      (call: Call, signal) => {
+        if (call.context.attempt > 1) return;
+        return new Promise((_, reject) => {
+          signal.addEventListener("abort", () => {
+            aborted = signal.reason;
+            reject(signal.reason);
+          });
+        });
+      },
+      { timeoutMs: 200, retry: { retries: 1, minDelayMs: 10 } },
+    );
+    const { web, run } = pipeline([slow]);
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => run.reports.length === 1);
+    expect((aborted as Error).name).toBe("TimeoutError");
+    expect(slow.calls).toHaveLength(2);
+  });
+
+  it("completes a skipped job as skipped, with its reason", async () => {
+    const picky = recording("picky", ["createUser"], () => skip("no email address"));
+    const { web, run } = pipeline([picky]);
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => run.reports.length === 1);
+    expect(run.reports[0]?.results[0]).toMatchObject({
+      status: "skipped",
+      reason: "no email address",
+    });
+    const [done] = await queue.getCompleted();
+    expect(done?.returnvalue).toEqual({ status: "skipped", reason: "no email address" });
+  });
+
+  it("fails a job whose recipe this worker does not have, as a dead letter", async () => {
+    const known = recording("known");
+    const web = composeEvents([enqueueRecipes([known, recording("elsewhere")], { queue })]);
+    const errors: RecipeError[] = [];
+    workers.push(
+      startRecipeWorker([known], {
+        connection: redis.connection,
+        onError: (e) => void errors.push(e),
+      }),
+    );
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => errors.length === 1);
+    expect(errors[0]?.recipe).toBe("elsewhere");
+    expect(known.calls).toHaveLength(1);
+    expect((await queue.getFailed()).map((job) => job.data.recipe)).toEqual(["elsewhere"]);
+  });
+
+  it("refuses bad configuration when called", () => {
+    expect(() => startRecipeWorker([], {} as never)).toThrow(
+      /\[auth-recipes\/bullmq\] option "connection"/,
+    );
+    expect(() =>
+      startRecipeWorker([{ name: "a", events: { createdUser: () => {} } as never }], {
+        connection: redis.connection,
+      }),
+    ).toThrow(/unknown event/);
+  });
+});

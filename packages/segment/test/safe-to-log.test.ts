@@ -1,0 +1,65 @@
+import {
+  events as fixtures,
+  type SegmentEmulator,
+  startSegmentApi,
+  users,
+} from "@auth-recipes/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { analyticsFor, setup } from "./helpers.ts";
+import { expectNothingOf } from "./printed.ts";
+
+// What reaches onError, printed the four ways users print it, for each way a Segment delivery fails: no
+// printer may show the user's email address (a trait) or the write key.
+
+const WRITE_KEY = "wk_SafeToLogWriteKey0123";
+let segment: SegmentEmulator;
+beforeAll(async () => {
+  segment = await startSegmentApi({ writeKey: WRITE_KEY });
+});
+beforeEach(async () => {
+  await segment.up();
+  segment.reset();
+});
+afterAll(() => segment.close());
+
+const user = { ...users.alice, id: "user_victim", email: "victim@example.com" };
+const secrets = [user.email, WRITE_KEY, "victim"];
+
+async function failure(app: ReturnType<typeof setup>) {
+  await app.dispatch("createUser", fixtures.createUser(user));
+  expect(app.errors).toHaveLength(1);
+  return app.errors[0]!;
+}
+
+describe("segmentTracking: the error onError gets is safe to log", () => {
+  it("a 500", async () => {
+    segment.fail({ status: 500, body: `failed for ${user.email} (${WRITE_KEY})` });
+    const error = await failure(setup(segment));
+    expect(error.cause).toMatchObject({ status: 500, retryable: true });
+    expectNothingOf(error, secrets);
+  });
+
+  it("a wrong write key (401)", async () => {
+    const wrong = "wk_WrongWriteKeyForLogs99";
+    const error = await failure(
+      setup(segment, { analytics: analyticsFor(segment, { writeKey: wrong }) }),
+    );
+    expect(error.cause).toMatchObject({ status: 401, retryable: false });
+    expectNothingOf(error, [...secrets, wrong]);
+  });
+
+  it("connection refused", async () => {
+    await segment.down();
+    const error = await failure(setup(segment));
+    expect(error.cause).toMatchObject({ retryable: true });
+    expectNothingOf(error, secrets);
+  });
+
+  it("a client the app closed", async () => {
+    const app = setup(segment);
+    await app.analytics.closeAndFlush();
+    const error = await failure(app);
+    expect(error.cause).toMatchObject({ retryable: false });
+    expectNothingOf(error, secrets);
+  });
+});
