@@ -70,23 +70,14 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
       "Signed In",
     ]);
 
-    // One line per failed recipe, naming it; no email address anywhere in what the server printed.
-    const log = app.logSince(mark);
-    const stripeLines = log.filter((line) => line.includes('recipe "stripe-customer"'));
-    const slackLines = log.filter((line) => line.includes('recipe "slack"'));
-    expect(stripeLines, log.join("\n")).toHaveLength(1);
-    expect(slackLines, log.join("\n")).toHaveLength(1);
-    expect(slackLines[0]).toMatch(/timed out/);
-    expect(log.filter((line) => /recipe "(welcome-email|segment)"/.test(line))).toEqual([]);
-    expect(app.log.join("\n")).not.toContain(email);
-    expect(app.log.join("\n")).not.toMatch(/[\w.+-]+@example\.test/);
-    console.log(`server log:\n  ${[...stripeLines, ...slackLines].join("\n  ")}`);
-
     // The deliveries page's timeline shows it: Slack's bar cut at the timeout, Stripe's failed, the
     // other two delivered, all four started together.
     await page.goto(`${app.origin}/deliveries`);
     const createUser = page.locator('[data-testid="dispatch"][data-event="createUser"]').first();
     await createUser.waitFor();
+    await page
+      .locator("section.timeline")
+      .screenshot({ path: artifactPath("deliveries-timeline.png") });
     const bars = await createUser.getByTestId("dispatch-bar").evaluateAll((nodes) =>
       nodes.map((node) => ({
         recipe: node.getAttribute("data-recipe"),
@@ -106,11 +97,26 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
     expect(new Set(bars.map((bar) => Math.round(bar.left))).size).toBe(1);
     // Every recipe shares the timeout, so none can outlast Slack's: its bar is the longest.
     for (const other of bars) expect(other.width).toBeLessThanOrEqual(slack.width + 1);
-    await expect(createUser.textContent()).resolves.toMatch(/timed out after 1\.5\d s/);
+    // Slack's bar ends at its timeout (a timer fires no sooner; on a busy machine, a little later).
+    const slackText = /timed out after (\d+\.\d+) s/.exec((await createUser.textContent()) ?? "");
+    expect(Number(slackText?.[1])).toBeGreaterThanOrEqual(TIMEOUT_MS / 1000);
     expect(await createUser.textContent()).not.toContain(email);
     await page
       .locator("section.timeline")
       .screenshot({ path: artifactPath("deliveries-timeline.png") });
+
+    // One line per failed recipe, naming it; no email address anywhere in what the server printed.
+    const log = app.logSince(mark);
+    const stripeLines = log.filter((line) => line.includes('recipe "stripe-customer"'));
+    const slackLines = log.filter((line) => line.includes('recipe "slack"'));
+    expect(stripeLines, log.join("\n")).toHaveLength(1);
+    expect(slackLines, log.join("\n")).toHaveLength(1);
+    expect(slackLines[0]).toMatch(/timed out/);
+    expect(log.filter((line) => /recipe "(welcome-email|segment)"/.test(line))).toEqual([]);
+    expect(app.log.join("\n")).not.toContain(email);
+    expect(app.log.join("\n")).not.toMatch(/[\w.+-]+@example\.test/);
+    console.log(`server log:\n  ${[...stripeLines, ...slackLines].join("\n  ")}`);
+
     await page.close();
   });
 });
