@@ -26,6 +26,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "better-auth", link: "/guide/better-auth" },
       { text: "Durable dispatch", link: "/guide/durable-dispatch" },
       { text: "Testing your configuration", link: "/guide/testing" },
+      { text: "Tracing", link: "/guide/tracing" },
       { text: "Writing your own recipe", link: "/guide/writing-a-recipe" },
       { text: "Publishing a recipe", link: "/guide/publishing-a-recipe" },
     ],

@@ -112,6 +112,7 @@ describe("the built site", () => {
         "/guide/composition",
         "/guide/next-auth-events",
         "/guide/testing",
+        "/guide/tracing",
         "/guide/writing-a-recipe",
         "/guide/publishing-a-recipe",
         "/recipes/",
@@ -121,6 +122,7 @@ describe("the built site", () => {
         "/recipes/segment",
         "/api/",
         "/api/@auth-recipes/core",
+        "/api/@auth-recipes/opentelemetry",
         "/benchmarks",
       ]),
     );
@@ -176,6 +178,59 @@ describe("search", () => {
   });
 });
 
+describe("the benchmark charts", () => {
+  it("are drawn as inline SVG from bench/results.json, one bar per figure", async () => {
+    const results = JSON.parse(
+      readFileSync(new URL("../../bench/results.json", import.meta.url), "utf8"),
+    ) as { dispatch?: unknown[]; latency?: unknown[] };
+    const { page, problems } = await open("/benchmarks");
+    try {
+      const charts = page.locator("figure.bench-chart");
+      await expect(
+        charts.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-chart"))),
+      ).resolves.toEqual(["latency", "dispatch", "throughput"]);
+      // Already in the HTML as it was built: the charts need no script and make no request.
+      const html = readFileSync(join(DIST, "benchmarks.html"), "utf8");
+      expect(html).toContain('data-chart="dispatch"');
+      const dispatchBars = page.locator('figure[data-chart="dispatch"] g.bar');
+      const variants = await dispatchBars.evaluateAll((nodes) => [
+        ...new Set(nodes.map((node) => node.getAttribute("data-label"))),
+      ]);
+      expect(variants).toEqual(
+        expect.arrayContaining(["composeEvents", "Promise.allSettled", "emittery", "mitt"]),
+      );
+      await expect(dispatchBars.count()).resolves.toBe(
+        variants.length * (results.dispatch?.length ?? 0),
+      );
+      // Composed is the shorter bar in each latency group: it is drawn to scale.
+      const widths = await page
+        .locator('figure[data-chart="latency"] g.bar')
+        .evaluateAll((nodes) =>
+          nodes.map(
+            (node) =>
+              [
+                node.getAttribute("data-label"),
+                Number(node.querySelector("rect")?.getAttribute("width")),
+              ] as const,
+          ),
+        );
+      const composed = widths.filter(([label]) => label === "composed (composeEvents)");
+      const sequential = widths.filter(([label]) => label === "awaited one after another");
+      expect(composed).toHaveLength(results.latency?.length ?? 0);
+      for (const [index, [, width]] of composed.entries()) {
+        expect(width).toBeLessThan(sequential[index]![1] / 1.5);
+      }
+      // Visible: the dispatch chart has a size on the page.
+      const box = await page.locator('figure[data-chart="dispatch"] svg').boundingBox();
+      expect(box?.width).toBeGreaterThan(400);
+      expect(box?.height).toBeGreaterThan(150);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe("appearance and screenshots", () => {
   it("switches to dark mode and back", async () => {
     const { page, problems } = await open("/guide/getting-started");
@@ -196,6 +251,8 @@ describe("appearance and screenshots", () => {
     ["home", "/", "light"],
     ["home-dark", "/", "dark"],
     ["recipe-stripe", "/recipes/stripe", "light"],
+    ["benchmarks", "/benchmarks", "light"],
+    ["benchmarks-dark", "/benchmarks", "dark"],
   ] as const)("writes artifacts/docs-%s.png", async (name, path, scheme) => {
     const page = await context.newPage();
     try {

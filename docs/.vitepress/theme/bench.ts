@@ -51,6 +51,8 @@ interface Throughput {
   cpuMsPerEvent?: number;
   peakRssBytes?: number;
   heapGrowthBytes?: number;
+  /** The heap after GC after the warm-up and after each quarter of the run. */
+  heapSeries?: { events: number; heapBytes: number }[];
   unhandledRejections?: number;
   deliveries?: {
     what: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp, type TestApp } from "./support/app.ts";
+import { artifactPath } from "./support/artifacts.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { type Emulators, startAll } from "./support/emulators.ts";
 import { newEmail, nextSignInLink, requestLinkInBrowser } from "./support/flow.ts";
@@ -69,6 +70,41 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
       "Signed In",
     ]);
 
+    // The deliveries page's timeline shows it: Slack's bar cut at the timeout, Stripe's failed, the
+    // other two delivered, all four started together.
+    await page.goto(`${app.origin}/deliveries`);
+    const createUser = page.locator('[data-testid="dispatch"][data-event="createUser"]').first();
+    await createUser.waitFor();
+    await page
+      .locator("section.timeline")
+      .screenshot({ path: artifactPath("deliveries-timeline.png") });
+    const bars = await createUser.getByTestId("dispatch-bar").evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        recipe: node.getAttribute("data-recipe"),
+        status: node.getAttribute("data-status"),
+        timedOut: node.getAttribute("data-timed-out") === "true",
+        left: node.getBoundingClientRect().left,
+        width: node.getBoundingClientRect().width,
+      })),
+    );
+    expect(bars.map(({ recipe, status, timedOut }) => [recipe, status, timedOut])).toEqual([
+      ["welcome-email", "fulfilled", false],
+      ["slack", "rejected", true],
+      ["stripe-customer", "rejected", false],
+      ["segment", "fulfilled", false],
+    ]);
+    const slack = bars[1]!;
+    expect(new Set(bars.map((bar) => Math.round(bar.left))).size).toBe(1);
+    // Every recipe shares the timeout, so none can outlast Slack's: its bar is the longest.
+    for (const other of bars) expect(other.width).toBeLessThanOrEqual(slack.width + 1);
+    // Slack's bar ends at its timeout (a timer fires no sooner; on a busy machine, a little later).
+    const slackText = /timed out after (\d+\.\d+) s/.exec((await createUser.textContent()) ?? "");
+    expect(Number(slackText?.[1])).toBeGreaterThanOrEqual(TIMEOUT_MS / 1000);
+    expect(await createUser.textContent()).not.toContain(email);
+    await page
+      .locator("section.timeline")
+      .screenshot({ path: artifactPath("deliveries-timeline.png") });
+
     // One line per failed recipe, naming it; no email address anywhere in what the server printed.
     const log = app.logSince(mark);
     const stripeLines = log.filter((line) => line.includes('recipe "stripe-customer"'));
@@ -80,6 +116,7 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
     expect(app.log.join("\n")).not.toContain(email);
     expect(app.log.join("\n")).not.toMatch(/[\w.+-]+@example\.test/);
     console.log(`server log:\n  ${[...stripeLines, ...slackLines].join("\n  ")}`);
+
     await page.close();
   });
 });

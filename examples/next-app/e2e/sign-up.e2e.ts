@@ -102,6 +102,21 @@ describe("sign-up by email in a browser, with all four recipes", () => {
     await page.getByTestId("delivered-slack").first().waitFor();
     await page.getByTestId("delivered-customer").getByText(customer.id).waitFor();
     await page.getByTestId("delivered-segment").nth(2).waitFor();
+    // The timeline: the sign-up's createUser, each of the four recipes delivered.
+    const createUser = page.locator('[data-testid="dispatch"][data-event="createUser"]').first();
+    await createUser.waitFor();
+    const bars = createUser.getByTestId("dispatch-bar");
+    expect(
+      await bars.evaluateAll((nodes) =>
+        nodes.map((node) => [node.getAttribute("data-recipe"), node.getAttribute("data-status")]),
+      ),
+    ).toEqual([
+      ["welcome-email", "fulfilled"],
+      ["slack", "fulfilled"],
+      ["stripe-customer", "fulfilled"],
+      ["segment", "fulfilled"],
+    ]);
+    await page.locator('[data-testid="dispatch"][data-event="signIn"]').first().waitFor();
     await page.screenshot({ path: artifactPath("deliveries.png"), fullPage: true });
     await page.close();
   });

@@ -12,6 +12,7 @@ import { welcomeEmail } from "@auth-recipes/welcome-email";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "./db/database.ts";
 import { users } from "./db/schema.ts";
+import { recordDispatch } from "./lib/dispatches.ts";
 import type { Services } from "./lib/services.ts";
 
 /** The recipes' names, as `AUTH_RECIPES` lists them. */
@@ -100,6 +101,10 @@ export function appEvents(options: AppEventsOptions): ComposedEvents {
   return composeEvents(recipes(options), {
     timeoutMs: options.timeoutMs ?? 5_000,
     onError: logRecipeError,
-    onSettled: options.debug ? logDispatch : undefined,
+    // Every dispatch is kept for the deliveries page's timeline; logged too with debug.
+    onSettled: (report) => {
+      recordDispatch(report);
+      if (options.debug) logDispatch(report);
+    },
   });
 }

@@ -11,6 +11,7 @@ import {
   configRangeError,
   requiredOption,
   resolveRoutes,
+  traceEnqueue,
 } from "@auth-recipes/core/kit";
 import type { JobsOptions, Queue } from "bullmq";
 import { EnqueueError } from "./enqueue-error.ts";
@@ -141,7 +142,12 @@ export function enqueueRecipes(
       });
       const budget = Math.min(enqueueTimeoutMs, context.deadline - Date.now());
       try {
-        await addWithin(queue, jobs, budget, context.signal);
+        // Tracers write the enqueue's trace context into the carrier; each job carries a copy, so a
+        // worker's spans join the sign-in's trace (see the Tracing guide).
+        const enqueue = { event, dispatchId: context.dispatchId, recipe: name, recipes: names };
+        await traceEnqueue({ ...enqueue, queue: queue.name }, (carrier) =>
+          addWithin(queue, withCarrier(jobs, carrier), budget, context.signal),
+        );
         return;
       } catch (cause) {
         const results =
@@ -161,6 +167,15 @@ export function enqueueRecipes(
     retry: false,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   };
+}
+
+/** The jobs with the trace context in their data, when a tracer gave one. */
+function withCarrier(
+  jobs: { name: string; data: RecipeJobData; opts: JobsOptions }[],
+  carrier: Readonly<Record<string, string>>,
+): { name: string; data: RecipeJobData; opts: JobsOptions }[] {
+  if (!Object.keys(carrier).length) return jobs;
+  return jobs.map((job) => ({ ...job, data: { ...job.data, traceCarrier: { ...carrier } } }));
 }
 
 function positive(value: unknown, option: string): number | undefined {

@@ -11,6 +11,8 @@ export interface RecipeJobData {
   dispatchId: string;
   /** The event's message without its secrets, encoded so that its Dates stay Dates. */
   message: WireValue;
+  /** The enqueue's trace context (W3C `traceparent`…), when a tracer subscribed to core's channels. */
+  traceCarrier?: Record<string, string>;
 }
 
 /** The name of every job `enqueueRecipes` adds: `<event>` is in the data, the name is for dashboards. */

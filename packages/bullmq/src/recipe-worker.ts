@@ -215,6 +215,7 @@ export function startRecipeWorker(
       runAttempt(route, decodeMessage(data.message), {
         attempt: attempts,
         dispatchId: data.dispatchId,
+        ...traceCarrierOf(data),
       }),
       closing,
     ]);
@@ -297,4 +298,14 @@ export function startRecipeWorker(
       return closed;
     },
   };
+}
+
+/** A job's trace context, passed on only as strings: job data comes from Redis and can hold anything. */
+function traceCarrierOf(data: RecipeJobData): { traceCarrier?: Record<string, string> } {
+  const carrier = data.traceCarrier as unknown;
+  if (typeof carrier !== "object" || carrier === null) return {};
+  const entries = Object.entries(carrier).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].length <= 512,
+  );
+  return entries.length ? { traceCarrier: Object.fromEntries(entries.slice(0, 8)) } : {};
 }

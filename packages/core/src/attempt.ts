@@ -1,3 +1,4 @@
+import { type AttemptTrace, traceAttempt, tracing } from "./diagnostics.ts";
 import { timeoutError } from "./errors.ts";
 import type { EventName } from "./events.ts";
 import type { HandlerContext } from "./recipe.ts";
@@ -74,6 +75,23 @@ export function attemptOnce(
   attempt: number,
   dispatch: DispatchIdHolder,
   clock: () => number,
+  traceCarrier?: Readonly<Record<string, string>>,
+): Promise<AttemptOutcome> {
+  // While nobody subscribes, tracing costs this one read (see diagnostics.ts).
+  const channel = tracing()?.attempt;
+  if (!channel?.hasSubscribers) return runOnce(route, message, attempt, dispatch, clock);
+  const { event, recipe } = route;
+  const trace: AttemptTrace = { event, recipe, attempt, dispatchId: dispatch.value };
+  if (traceCarrier) trace.traceCarrier = traceCarrier;
+  return traceAttempt(channel, trace, () => runOnce(route, message, attempt, dispatch, clock));
+}
+
+function runOnce(
+  route: Route,
+  message: unknown,
+  attempt: number,
+  dispatch: DispatchIdHolder,
+  clock: () => number,
 ): Promise<AttemptOutcome> {
   const { timeoutMs } = route;
   const started = clock();
@@ -125,7 +143,8 @@ export function attemptOnce(
  * Runs ONE attempt of a route with core's semantics, for hosts that decide retries themselves (a queue
  * worker): the handler gets a context with this `attempt` and `dispatchId`, a `deadline` and a `signal`
  * that aborts at the route's timeout; a timed-out handler is not waited for. A skip, a throw, a rejection
- * and any thrown value are contained in the outcome: it never rejects.
+ * and any thrown value are contained in the outcome: it never rejects. The attempt is published on the
+ * `auth-recipes:attempt` tracing channel, with `traceCarrier` when given.
  *
  * @example
  * ```ts
@@ -136,9 +155,22 @@ export function attemptOnce(
 export function runAttempt(
   route: Route,
   message: unknown,
-  options: { attempt: number; dispatchId: string },
+  options: {
+    attempt: number;
+    dispatchId: string;
+    /**
+     * The trace context the job was queued with (what the `auth-recipes:enqueue` channel's subscribers
+     * wrote into its carrier), published with the attempt so a tracer continues the enqueuer's trace.
+     */
+    traceCarrier?: Readonly<Record<string, string>>;
+  },
 ): Promise<AttemptOutcome> {
-  return attemptOnce(route, message, options.attempt, { value: options.dispatchId }, () =>
-    performance.now(),
+  return attemptOnce(
+    route,
+    message,
+    options.attempt,
+    { value: options.dispatchId },
+    () => performance.now(),
+    options.traceCarrier,
   );
 }

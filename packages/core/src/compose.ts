@@ -1,4 +1,5 @@
 import { configError } from "./config-error.ts";
+import { type DispatchTrace, traceDispatch, traceResults, tracing } from "./diagnostics.ts";
 import { contain, DispatchId, type HandlerResult, ignoreRejection, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
@@ -85,23 +86,36 @@ export function composeEvents(
 
   // Durations are only reported to onSettled: without it, reading the clock is wasted on the hot path.
   const clock = onSettled ? () => performance.now() : () => 0;
+  const channels = tracing();
   const composed: Record<string, (message: unknown) => Promise<void>> = {};
   // Keys in next-auth's order, and only for handled events: next-auth v4 logs an error for a key whose
   // value is undefined, and an absent `session` key keeps the hot path free.
   for (const event of EVENT_NAMES) {
     const list = routes[event];
     if (!list.length) continue;
-    composed[event] = (message) => {
-      const dispatch = new DispatchId();
+    const recipeNames = list.map((route) => route.recipe);
+    const run = (message: unknown, dispatch: DispatchId, traced?: DispatchTrace) => {
       const started = clock();
-      const settling = Promise.all(
+      return Promise.all(
         list.map((route) => runRoute(route, message, dispatch, onError, clock)),
       ).then((results) => {
+        if (traced) traced.results = traceResults(results);
         if (onSettled) {
           const durationMs = clock() - started;
           contain(() => onSettled({ event, dispatchId: dispatch.value, durationMs, results }));
         }
       });
+    };
+    composed[event] = (message) => {
+      const dispatch = new DispatchId();
+      // While nobody subscribes, tracing costs this one read (see diagnostics.ts).
+      const settling = channels?.dispatch.hasSubscribers
+        ? traceDispatch(
+            channels.dispatch,
+            { event, dispatchId: dispatch.value, recipes: recipeNames },
+            (traced) => run(message, dispatch, traced),
+          )
+        : run(message, dispatch);
       if (waitUntil) {
         try {
           // An async waitUntil's rejection would be unhandled: settling goes on either way.

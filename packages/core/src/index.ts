@@ -4,6 +4,13 @@ export {
   composeEvents,
   type DispatchReport,
 } from "./compose.ts";
+export {
+  type AttemptTrace,
+  type DispatchTrace,
+  type DispatchTraceResult,
+  type EnqueueTrace,
+  TRACING_CHANNELS,
+} from "./diagnostics.ts";
 export type { HandlerResult } from "./dispatch.ts";
 export { RecipeError } from "./errors.ts";
 export {

@@ -46,6 +46,7 @@ describe("the kit's configuration errors", () => {
         "requiredOption",
         "resolveRoutes",
         "runAttempt",
+        "traceEnqueue",
         "usableEmail",
         "usableUserId",
       ].sort(),

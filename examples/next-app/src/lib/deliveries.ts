@@ -1,3 +1,7 @@
+import type { DispatchRecord } from "./dispatches.ts";
+
+export type { DispatchBar, DispatchRecord } from "./dispatches.ts";
+
 /** One email the SMTP emulator accepted. */
 export interface DeliveredEmail {
   /** Stable across polls: its place in the order of arrival. */
@@ -65,4 +69,6 @@ export interface Deliveries {
   slack: DeliveredSlackMessage[];
   customers: DeliveredCustomer[];
   segment: DeliveredSegmentCall[];
+  /** The latest dispatches of the app's events, for the timeline; newest first. */
+  dispatches: DispatchRecord[];
 }

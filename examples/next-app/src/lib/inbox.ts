@@ -68,11 +68,11 @@ function lists(inbox: EmulatorsInbox) {
  * those emulators are listed: one set up with real credentials is not, its inbox is that service's
  * dashboard.
  */
-export async function readDeliveries(services: Services): Promise<Deliveries> {
+export async function readDeliveries(services: Services): Promise<Omit<Deliveries, "dispatches">> {
   const targets = Object.fromEntries(
     NAMES.map((name) => [name, { endpoint: services[name].endpoint, emulated: false }]),
   ) as Record<ServiceName, ServiceTarget>;
-  const none: Deliveries = {
+  const none: Omit<Deliveries, "dispatches"> = {
     targets,
     reachable: false,
     emails: [],

@@ -9,6 +9,7 @@ import type {
   Deliveries,
   ServiceTarget,
 } from "../../lib/deliveries.ts";
+import { Timeline } from "./timeline.tsx";
 
 const POLL_MS = 1_000;
 
@@ -189,6 +190,7 @@ export function DeliveriesView() {
           it is not on port 4000).
         </p>
       ) : null}
+      <Timeline dispatches={deliveries.dispatches ?? []} />
       <div className="grid">
         <section className="card" aria-label="Email">
           <h2>

@@ -1,0 +1,5 @@
+export { ATTRIBUTES, MESSAGING_SYSTEM } from "./attributes.ts";
+export {
+  AuthRecipesInstrumentation,
+  type AuthRecipesInstrumentationConfig,
+} from "./instrumentation.ts";

@@ -1,0 +1,210 @@
+import type { AttemptTrace, DispatchTrace, EnqueueTrace, EventName } from "@auth-recipes/core";
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Link,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { ATTRIBUTES as A, MESSAGING_SYSTEM } from "./attributes.ts";
+
+/** What the spans need from the instrumentation's configuration, read at each event. */
+export interface SpanSettings {
+  tracer(): Tracer;
+  ignores(event: EventName): boolean;
+  requireParentSpan(): boolean;
+}
+
+/** The handlers of one tracing channel, as `TracingChannel.subscribe` takes them. */
+export interface ChannelHandlers<C> {
+  start(context: C): void;
+  asyncEnd(context: C): void;
+}
+
+/**
+ * Turns core's channel messages into spans. The context objects core publishes are the keys: the same
+ * object arrives at `start` and `asyncEnd`, so a WeakMap holds the span in between and nothing leaks
+ * when a subscriber misses an end. Parents are found explicitly (a dispatch's span by its id), because
+ * an attempt starts inside core, where the dispatch's span is not the active context.
+ */
+export class ChannelSpans {
+  private readonly spans = new WeakMap<object, Span>();
+  private readonly dispatches = new Map<string, Span>();
+  private readonly attempts = new Map<string, Span>();
+
+  constructor(private readonly settings: SpanSettings) {}
+
+  readonly dispatch: ChannelHandlers<DispatchTrace> = {
+    start: (message) =>
+      this.guard(() => {
+        if (this.settings.ignores(message.event)) return;
+        const parent = context.active();
+        if (this.settings.requireParentSpan() && !trace.getSpan(parent)) return;
+        const span = this.settings.tracer().startSpan(
+          `${MESSAGING_SYSTEM} ${message.event}`,
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: {
+              ...messaging("process", "dispatch", message.event),
+              [A.messageId]: message.dispatchId,
+              [A.event]: message.event,
+              [A.recipes]: [...message.recipes],
+              [A.batchCount]: message.recipes.length,
+            },
+          },
+          parent,
+        );
+        this.spans.set(message, span);
+        this.dispatches.set(message.dispatchId, span);
+      }),
+    asyncEnd: (message) =>
+      this.guard(() => {
+        const span = this.take(message);
+        if (!span) return;
+        this.dispatches.delete(message.dispatchId);
+        const rejected = (message.results ?? []).filter((result) => result.status === "rejected");
+        span.setAttribute(A.rejected, rejected.length);
+        if (rejected.length) {
+          const names = rejected.map((result) => result.recipe).join(", ");
+          span.setStatus({ code: SpanStatusCode.ERROR, message: `failed: ${names}` });
+        }
+        span.end();
+      }),
+  };
+
+  readonly attempt: ChannelHandlers<AttemptTrace> = {
+    start: (message) =>
+      this.guard(() => {
+        if (this.settings.ignores(message.event)) return;
+        const queued = message.traceCarrier ? extract(message.traceCarrier) : undefined;
+        const dispatch = this.dispatches.get(message.dispatchId);
+        let parent: Context;
+        const links: Link[] = [];
+        if (queued) {
+          // A queued job, run by a worker: the messaging conventions link a process span to the
+          // message's creation context, and allow it as the parent when one message is processed.
+          parent = queued;
+          const creation = trace.getSpanContext(queued);
+          if (creation) links.push({ context: creation });
+        } else if (dispatch) {
+          parent = trace.setSpan(context.active(), dispatch);
+        } else {
+          // No dispatch span: a dispatch declined for want of a parent (its attempts are declined the
+          // same way), or a worker's job queued without a trace context, which starts a trace of its own.
+          if (this.settings.requireParentSpan() && !trace.getSpan(context.active())) return;
+          parent = context.active();
+        }
+        const span = this.settings.tracer().startSpan(
+          `${MESSAGING_SYSTEM} ${message.event} ${message.recipe}`,
+          {
+            kind: queued ? SpanKind.CONSUMER : SpanKind.INTERNAL,
+            links,
+            attributes: {
+              ...messaging("process", "process", message.event),
+              [A.messageId]: message.dispatchId,
+              [A.event]: message.event,
+              [A.recipe]: message.recipe,
+              [A.attempt]: message.attempt,
+            },
+          },
+          parent,
+        );
+        this.spans.set(message, span);
+        this.attempts.set(attemptKey(message.dispatchId, message.recipe), span);
+      }),
+    asyncEnd: (message) =>
+      this.guard(() => {
+        const span = this.take(message);
+        if (!span) return;
+        const key = attemptKey(message.dispatchId, message.recipe);
+        if (this.attempts.get(key) === span) this.attempts.delete(key);
+        const attributes: Attributes = { [A.timedOut]: message.timedOut === true };
+        if (message.outcome) attributes[A.outcome] = message.outcome;
+        if (message.reason !== undefined) attributes[A.skipReason] = message.reason;
+        if (message.outcome === "rejected") {
+          attributes[A.errorType] = message.error?.name || "Error";
+          // The error core publishes is already redacted: its name and message, never the thrown value.
+          span.setStatus({ code: SpanStatusCode.ERROR, message: message.error?.message ?? "" });
+        }
+        span.setAttributes(attributes);
+        span.end();
+      }),
+  };
+
+  readonly enqueue: ChannelHandlers<EnqueueTrace> & { error(message: EnqueueTrace): void } = {
+    start: (message) =>
+      this.guard(() => {
+        if (this.settings.ignores(message.event)) return;
+        const enqueuer = this.attempts.get(attemptKey(message.dispatchId, message.recipe));
+        if (!enqueuer && this.settings.requireParentSpan()) return;
+        const parent = enqueuer ? trace.setSpan(context.active(), enqueuer) : context.active();
+        const span = this.settings.tracer().startSpan(
+          `send ${message.queue}`,
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: {
+              ...messaging("send", "send", message.queue),
+              [A.messageId]: message.dispatchId,
+              [A.event]: message.event,
+              [A.recipes]: [...message.recipes],
+              [A.batchCount]: message.recipes.length,
+            },
+          },
+          parent,
+        );
+        this.spans.set(message, span);
+        // The send span is the jobs' creation context: a worker's spans link to it and continue it.
+        propagation.inject(trace.setSpan(parent, span), message.carrier);
+      }),
+    error: (message) =>
+      this.guard(() => {
+        const span = this.spans.get(message);
+        const error = (message as { error?: unknown }).error;
+        const name = error instanceof Error ? error.name : "Error";
+        span?.setAttribute(A.errorType, name);
+        span?.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: `${name}: the jobs were not added`,
+        });
+      }),
+    asyncEnd: (message) => this.guard(() => this.take(message)?.end()),
+  };
+
+  private take(message: object): Span | undefined {
+    const span = this.spans.get(message);
+    this.spans.delete(message);
+    return span;
+  }
+
+  /** A subscriber that throws would crash the process (Node reports it as an uncaught exception). */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch {
+      // Tracing must never break a dispatch; a lost span is the lesser harm.
+    }
+  }
+}
+
+function messaging(type: string, name: string, destination: string): Attributes {
+  return {
+    [A.messagingSystem]: MESSAGING_SYSTEM,
+    [A.operationType]: type,
+    [A.operationName]: name,
+    [A.destination]: destination,
+  };
+}
+
+function extract(carrier: Readonly<Record<string, string>>): Context | undefined {
+  const extracted = propagation.extract(context.active(), carrier);
+  return trace.getSpanContext(extracted) ? extracted : undefined;
+}
+
+function attemptKey(dispatchId: string, recipe: string): string {
+  return `${dispatchId}\u0000${recipe}`;
+}
