@@ -11,6 +11,8 @@ export const RECIPE_PACKAGES: readonly string[] = [
   "slack",
   "stripe",
   "segment",
+  // Queue mode's enqueue and worker.
+  "bullmq",
 ];
 
 /** The pnpm the repository pins (a root dev dependency), so nothing is fetched or installed. */

@@ -1,4 +1,5 @@
 import { DeliveriesView } from "./deliveries-view.tsx";
+import { JobsView } from "./jobs-view.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +11,7 @@ export default function DeliveriesPage() {
         What each emulated service received, newest first, updated every second. A service set up
         with real credentials is not shown: its deliveries are in that service.
       </p>
+      <JobsView />
       <DeliveriesView />
     </>
   );
