@@ -58,7 +58,7 @@ beforeAll(async () => {
   app = await startApp(emulators, { AUTH_RECIPES_REDIS_URL: redis.url });
   queue = new Queue("auth-recipes", { connection: { host: "127.0.0.1", port: redis.port } });
   browser = await launchBrowser();
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
