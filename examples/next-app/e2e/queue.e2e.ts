@@ -211,6 +211,7 @@ describe("queue mode: sign-up while the worker is killed", () => {
       .locator('[data-testid="job"][data-state="failed"]')
       .first()
       .waitFor({ state: "detached" });
+    await page.getByTestId("delivered-customer").getByText(customers[0]!.id).waitFor();
     await page.screenshot({ path: artifactPath("deliveries-queue.png"), fullPage: true });
     await page.close();
   }, 120_000);
