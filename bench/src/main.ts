@@ -48,7 +48,7 @@ const SETTINGS = quick
       hung: { timeoutMs: 1000, capMs: 2000, repeats: 1 },
       throughput: { events: 200, warmup: 50, concurrency: 32, checkpoints: 2 },
       importRounds: 3,
-      queue: { rounds: 2, signups: 10, delayMs: 50, throughputSignups: 100, chaosSignups: 200 },
+      queue: { rounds: 2, signups: 10, delayMs: 50, throughputSignups: 50, chaosSignups: 50 },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },

@@ -153,6 +153,12 @@ export async function runChaos(
   stopped = true;
   await killer;
   await Promise.all(workers.map(stopChild));
+  const skipped: Record<string, number> = {};
+  for (const job of await queue.getCompleted(0, -1)) {
+    const recipe = (job.data as { recipe?: string }).recipe ?? "?";
+    if ((job.returnvalue as { status?: string } | null)?.status === "skipped")
+      skipped[recipe] = (skipped[recipe] ?? 0) + 1;
+  }
   const deadLetters: Record<string, number> = {};
   for (const job of await queue.getFailed(0, -1)) {
     const recipe = (job.data as { recipe?: string }).recipe ?? "?";
@@ -167,6 +173,7 @@ export async function runChaos(
     redisRestarts,
     inlineFallbacks,
     inlineFailed,
+    skipped,
     deadLetters,
     services: [
       {

@@ -32,6 +32,12 @@ export function printQueue(result: QueueResult): Goal[] {
         .join(", ") || "none",
     ]);
     rows.push([
+      "chaos: jobs completed as skipped",
+      Object.entries(chaos.skipped)
+        .map(([recipe, n]) => `${recipe} ${n}`)
+        .join(", ") || "none",
+    ]);
+    rows.push([
       "chaos: dead letters (failed jobs kept to retry)",
       Object.entries(chaos.deadLetters)
         .map(([recipe, n]) => `${recipe} ${n}`)

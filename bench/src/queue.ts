@@ -48,6 +48,8 @@ export interface ChaosResult {
   inlineFallbacks: number;
   /** Recipes whose in-process fallback run failed, per recipe: reported to onError, not queued. */
   inlineFailed: Record<string, number>;
+  /** Jobs that completed as skipped (the recipe chose not to act), per recipe. */
+  skipped: Record<string, number>;
   /** Jobs that failed for good, per recipe: kept in the failed set, to retry (not lost, but not delivered). */
   deadLetters: Record<string, number>;
   /** Per service: users with no delivery, and deliveries beyond one per user. */

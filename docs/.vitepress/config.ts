@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { type DefaultTheme, defineConfig } from "vitepress";
-import { apiTables } from "./api-tables.ts";
+import { apiTables, siteLinks } from "./api-tables.ts";
+
+/** "The source": angle brackets and a slash, drawn for this site. */
+const SOURCE_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M8 6 2 12l6 6M16 6l6 6-6 6M14 4l-4 16"/></svg>';
 
 // "/" locally and in CI; a deployment under a path (GitHub Pages: /auth-recipes/) sets DOCS_BASE.
 const base = process.env.DOCS_BASE ?? "/";
@@ -50,12 +54,13 @@ export default defineConfig({
   cleanUrls: true,
   lastUpdated: false,
   // Sample sources are included into pages, not pages themselves; README.md is for contributors.
-  srcExclude: ["snippets/**", "test/**", "typedoc/**", "README.md"],
+  srcExclude: ["snippets/**", "scripts/**", "test/**", "typedoc/**", "README.md"],
   head: [["link", { rel: "icon", type: "image/svg+xml", href: `${base}logo.svg` }]],
   markdown: {
     theme: { light: "github-light", dark: "github-dark" },
     config: (md) => {
       md.use(apiTables);
+      md.use(siteLinks);
     },
   },
   themeConfig: {
@@ -73,7 +78,15 @@ export default defineConfig({
     },
     search: { provider: "local" },
     outline: { level: [2, 3] },
-    socialLinks: [{ icon: "github", link: "https://github.com/auth-recipes/auth-recipes" }],
+    // An icon of our own, inline: a named one ("github") makes `vitepress dev` fetch its SVG from
+    // api.iconify.design, so the dev server would need the internet (the build inlines it).
+    socialLinks: [
+      {
+        icon: { svg: SOURCE_ICON },
+        link: "https://github.com/auth-recipes/auth-recipes",
+        ariaLabel: "Source on GitHub",
+      },
+    ],
     footer: { message: "Released under the MIT License." },
   },
 });

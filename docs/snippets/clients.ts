@@ -22,15 +22,30 @@ export const providers = [
   EmailProvider({ server: process.env.EMAIL_SERVER!, from: "Acme <hello@acme.com>" }),
 ];
 
+// Set by `npx auth-recipes-emulators` to try it all locally; unset, each SDK talks to its real service.
+const { SLACK_API_URL, STRIPE_HOST, STRIPE_PORT, STRIPE_PROTOCOL, SEGMENT_HOST, SEGMENT_PATH } =
+  process.env;
+
 // Bounded: @slack/web-api's defaults retry for about 30 minutes and never time out.
 export const slack = new WebClient(process.env.SLACK_TOKEN, {
   timeout: 5_000,
   retryConfig: { retries: 1 },
+  ...(SLACK_API_URL && { slackApiUrl: SLACK_API_URL }),
 });
 
-export const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!, { maxNetworkRetries: 2 });
+export const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!, {
+  maxNetworkRetries: 2,
+  ...(STRIPE_HOST && {
+    host: STRIPE_HOST,
+    port: Number(STRIPE_PORT),
+    protocol: STRIPE_PROTOCOL === "http" ? "http" : "https",
+  }),
+});
 
-export const analytics = new Analytics({ writeKey: process.env.SEGMENT_WRITE_KEY! });
+export const analytics = new Analytics({
+  writeKey: process.env.SEGMENT_WRITE_KEY!,
+  ...(SEGMENT_HOST && { host: SEGMENT_HOST, path: SEGMENT_PATH }),
+});
 
 /** Stores the user's Stripe customer id: one UPDATE of one column, so a retry can repeat it. */
 export async function saveCustomerId({ user, customer }: CustomerCreatedInfo): Promise<void> {

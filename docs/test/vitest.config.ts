@@ -2,7 +2,9 @@
 // - "docs-samples": the guide's test samples (snippets/**/*.test.ts) run for real against the packages'
 //   sources and the emulators of @auth-recipes/testing, so a sample that stops working fails here;
 // - "docs-site": the built site (docs/.vitepress/dist: run `pnpm build` in docs/ first) served on
-//   127.0.0.1 and driven with Debian's Chromium through playwright-core.
+//   127.0.0.1 and driven with Debian's Chromium through playwright-core;
+// - "docs-text": the READMEs' and pages' text as written: every command they print exists, every
+//   TypeScript block type-checks against the published packages' types (run `npm run build` first).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -29,9 +31,18 @@ export default defineConfig({
         test: {
           name: "docs-site",
           root: docsRoot,
-          include: ["test/**/*.test.ts"],
+          include: ["test/*.test.ts"],
           testTimeout: 15_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "docs-text",
+          root: docsRoot,
+          include: ["test/text/*.test.ts"],
+          // One tsc program over every block: about a minute on a busy 2-core machine.
+          testTimeout: 300_000,
         },
       },
     ],

@@ -4,13 +4,17 @@ import { APP_DIR, NEXT_BIN, run } from "./processes.ts";
 
 export const REPO_ROOT: string = join(APP_DIR, "..", "..");
 
-/** The workspace packages the app imports at run time, built to their `dist/` as users install them. */
+/**
+ * The workspace packages the app imports at run time, built to their `dist/` as users install them
+ * (testing for its emulators' defaults, and the emulators' bin the demo runs).
+ */
 export const RECIPE_PACKAGES: readonly string[] = [
   "core",
   "welcome-email",
   "slack",
   "stripe",
   "segment",
+  "testing",
   // Queue mode's enqueue and worker.
   "bullmq",
 ];
@@ -64,7 +68,7 @@ function newest(path: string): number {
 
 /**
  * Whether `.next` is older than what it was built from: the app's sources and config, and the
- * packages' builds. The demo rebuilds only then, so a second `pnpm demo` starts at once.
+ * packages' builds. The demo rebuilds only then, so a second `npm run demo` starts at once.
  */
 export function appBuildIsStale(distDir = ".next"): boolean {
   const built = join(APP_DIR, distDir, "BUILD_ID");

@@ -1,4 +1,4 @@
-// `pnpm demo` (from the repository root): builds what is missing, starts the four emulators and the app
+// `npm run demo` (from the repository root): builds what is missing, starts the four emulators and the app
 // on 127.0.0.1, says what to do, and stops everything on Ctrl-C. Installs nothing and needs no account.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     : undefined;
 
   // 1. Build what is missing or out of date: the packages the app bundles, the emulators' bin, the app.
-  const stale = stalePackages([...RECIPE_PACKAGES, "testing"]);
+  const stale = stalePackages(RECIPE_PACKAGES);
   if (stale.length) {
     step(`building ${stale.map((name) => `@auth-recipes/${name}`).join(", ")}`);
     await buildPackages(stale, true);
@@ -217,13 +217,13 @@ async function main(): Promise<void> {
   say();
   say("  The app's log follows ([app]); each event prints how long each recipe took.");
   say(
-    "  The emulators start empty each time; the database stays (`pnpm demo --fresh` empties it).",
+    "  The emulators start empty each time; the database stays (`npm run demo -- --fresh` empties it).",
   );
   say("  Ctrl-C stops everything.");
   say();
 }
 
 main().catch((error: unknown) => {
-  console.error(`\npnpm demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`\nnpm run demo failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-// `pnpm demo --queue`: a local redis-server (or the Redis AUTH_RECIPES_REDIS_URL names) and the worker
+// `npm run demo -- --queue`: a local redis-server (or the Redis AUTH_RECIPES_REDIS_URL names) and the worker
 // next to the app. A worker that dies (try `kill -9` on the pid the demo prints) is started again after a
 // few seconds, so the jobs it held are seen to wait, then run.
 import {
@@ -30,7 +30,7 @@ export async function startQueueMode(step: (line: string) => void): Promise<Queu
   let url = process.env.AUTH_RECIPES_REDIS_URL?.trim();
   if (!url) {
     if (!redisServerBin()) {
-      console.error(`\npnpm demo --queue: ${INSTALL_REDIS}.`);
+      console.error(`\nnpm run demo -- --queue: ${INSTALL_REDIS}.`);
       process.exit(1);
     }
     step("starting redis-server (a temporary directory, a free port)");

@@ -1,4 +1,4 @@
-// Queue mode's two extra processes, for `pnpm demo --queue` and the browser test: a local redis-server on
+// Queue mode's two extra processes, for `npm run demo -- --queue` and the browser test: a local redis-server on
 // a free port with a temporary directory, and the worker (scripts/worker.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

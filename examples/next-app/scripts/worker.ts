@@ -1,4 +1,4 @@
-// Queue mode's worker: `pnpm --filter @auth-recipes/example-next-app worker` (or `pnpm demo --queue`,
+// Queue mode's worker: `npx pnpm --filter @auth-recipes/example-next-app worker` (or `npm run demo -- --queue`,
 // which starts it next to the app). It runs the app's own recipes (src/events.ts) on the jobs the app
 // enqueues, with the same environment: the same services, database, AUTH_RECIPES and timeout.
 import { startRecipeWorker } from "@auth-recipes/bullmq";

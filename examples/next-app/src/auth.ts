@@ -50,7 +50,10 @@ export function authOptions(): NextAuthOptions {
     providers: [
       EmailProvider({ server: services.smtp.server, from: services.smtp.from, maxAge: 60 * 60 }),
     ],
-    pages: { signIn: "/signin", verifyRequest: "/check-email" },
+    // Every page a person can land on is the app's own: a used or expired link (error=Verification)
+    // comes back to the sign-in page, which says so and asks for a new link, instead of next-auth's
+    // unstyled error page.
+    pages: { signIn: "/signin", verifyRequest: "/check-email", error: "/signin" },
     callbacks: {
       session({ session, user }) {
         // The account page needs the id to find the user's row.

@@ -5,6 +5,7 @@ import {
   type EventName,
   type RecipeInput,
 } from "@auth-recipes/core";
+import { configError } from "@auth-recipes/core/kit";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import {
   CREDENTIAL_PROVIDER,
@@ -62,7 +63,7 @@ export function authRecipes(
 ): AuthRecipesPlugin {
   const { waitUntil, ...composeOptions } = options ?? {};
   if (waitUntil !== undefined && typeof waitUntil !== "function") {
-    throw new TypeError('[auth-recipes/better-auth] option "waitUntil" must be a function');
+    throw configError("better-auth", 'option "waitUntil" must be a function');
   }
   // composeEvents validates the recipes and the other options now, at configuration time. The hand-off
   // to waitUntil is done here instead, so that the rows read to complete a message are in it too.

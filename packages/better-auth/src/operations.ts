@@ -1,4 +1,5 @@
 import type { EventMessages, EventName } from "@auth-recipes/core";
+import { configError } from "@auth-recipes/core/kit";
 
 type Row = Record<string, unknown>;
 type Tables = Record<string, Row[]>;
@@ -192,8 +193,6 @@ export function operationFor<E extends EventName>(event: E, message: EventMessag
       };
     }
     default:
-      throw new TypeError(
-        `[auth-recipes/better-auth] better-auth has no database hook for ${event}`,
-      );
+      throw configError("better-auth", `better-auth has no database hook for ${event}`);
   }
 }

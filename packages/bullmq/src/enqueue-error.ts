@@ -1,5 +1,5 @@
 import type { HandlerResult } from "@auth-recipes/core";
-import { redact } from "@auth-recipes/core/kit";
+import { UpstreamError } from "@auth-recipes/core/kit";
 import { describe } from "./attempts.ts";
 
 /**
@@ -8,10 +8,8 @@ import { describe } from "./attempts.ts";
  * `cause`) once per dispatch. Never retried by core (`retryable: false`): with `fallback: "inline"` the
  * recipes have already run in-process, and a second enqueue would run them twice.
  */
-export class EnqueueError extends Error {
+export class EnqueueError extends UpstreamError {
   override name = "EnqueueError";
-  /** Never retry an enqueue that already fell back. */
-  readonly retryable = false;
   /** What was done instead: `"inline"` ran the recipes in-process, `"none"` dropped them. */
   declare readonly fallback: "inline" | "none";
   /** The recipes whose jobs were not enqueued. */
@@ -30,7 +28,9 @@ export class EnqueueError extends Error {
       fallback === "inline"
         ? `ran ${recipes.join(", ")} in-process${outcomes(results)}`
         : `dropped ${recipes.join(", ")}`;
-    super(`could not enqueue (${redact(describe(cause))}); ${done}`, { cause });
+    // An UpstreamError: redacted, and kept as it is as a RecipeError's cause (its fields are safe to log);
+    // the queue's own error stays out of logs, as `unsafeCause`. Never retried: see above.
+    super("bullmq", `could not enqueue (${describe(cause)}); ${done}`, { retryable: false, cause });
     Object.assign(this, { fallback, recipes, results });
   }
 }

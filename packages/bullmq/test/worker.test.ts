@@ -1,7 +1,6 @@
 import { composeEvents, type DispatchReport, type RecipeError, skip } from "@auth-recipes/core";
 import { defaultMessage, events } from "@auth-recipes/testing";
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   enqueueRecipes,
@@ -9,35 +8,12 @@ import {
   type RecipeWorkerOptions,
   startRecipeWorker,
 } from "../src/index.ts";
-import {
-  type Call,
-  producerQueue,
-  recording,
-  redisClient,
-  upstreamError,
-  waitFor,
-} from "./helpers.ts";
-import { type RedisServer, startRedis } from "./redis-server.ts";
+import { backends, type TestBackend } from "./backends.ts";
+import { type Call, recording, upstreamError, waitFor } from "./helpers.ts";
 
-let redis: RedisServer;
+let backend: TestBackend;
 let queue: Queue;
-let client: Redis;
 const workers: RecipeWorker[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  queue = producerQueue(redis);
-  client = redisClient(redis);
-});
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.close()));
-  await client.flushall();
-});
-afterAll(async () => {
-  await queue.close();
-  client.disconnect();
-  await redis.close();
-});
 
 interface Run {
   errors: RecipeError[];
@@ -52,7 +28,7 @@ function pipeline(
   const run: Run = { errors: [], reports: [] };
   const web = composeEvents([enqueueRecipes(recipes, { queue })]);
   const worker = startRecipeWorker(recipes, {
-    connection: redis.connection,
+    ...backend.worker,
     onError: (error) => {
       run.errors.push(error);
     },
@@ -65,11 +41,29 @@ function pipeline(
   return { web, worker, run };
 }
 
-describe("startRecipeWorker", () => {
+// The same suite on each backend BullMQ offers.
+describe.each(backends)("startRecipeWorker on $name", ({ start }) => {
+  beforeAll(async () => {
+    backend = await start();
+    queue = backend.queue();
+  }, 60_000);
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.close()));
+    await queue.obliterate({ force: true });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await backend.close();
+  });
+
   it("runs each job's handler with the dispatch's id, attempt 1, a deadline and a live signal", async () => {
     const mail = recording("welcome-email");
     const slack = recording("slack");
-    const { web, run } = pipeline([mail, slack], { timeoutMs: 3_000 });
+    const { web, run, worker } = pipeline([mail, slack], { timeoutMs: 3_000 });
+    // On BullMQ 6.7's PostgreSQL backend a job added while the worker is still starting was run twice
+    // (both attempt 1) in every run here: at-least-once, but not what Redis does. Counting exactly one
+    // run needs a started worker.
+    await worker.worker.waitUntilReady();
     await web.createUser?.(defaultMessage("createUser"));
     await waitFor(() => run.reports.length === 2, 10_000, "two reports");
     const [a, b] = [mail.calls[0]!, slack.calls[0]!];
@@ -89,7 +83,7 @@ describe("startRecipeWorker", () => {
       "fulfilled",
       "fulfilled",
     ]);
-    expect(await queue.getCompletedCount()).toBe(2);
+    await waitFor(async () => (await queue.getCompletedCount()) === 2, 5_000, "two completed jobs");
   });
 
   it("delivers the message with its Dates as Dates and without its secrets", async () => {
@@ -169,7 +163,12 @@ describe("startRecipeWorker", () => {
       attempts: 1,
     });
     expect(run.reports[0]?.results[0]?.status).toBe("rejected");
-    const [failed] = await queue.getFailed();
+    // onError runs before BullMQ records the failure: wait for the failed set.
+    const [failed] =
+      (await waitFor(async () => {
+        const jobs = await queue.getFailed();
+        return jobs.length ? jobs : undefined;
+      })) ?? [];
     expect(failed?.attemptsMade).toBe(1);
     // The stored reason is the redacted one: no email address in Redis's failed set.
     expect(failed?.failedReason).toContain("[redacted]");
@@ -190,7 +189,7 @@ describe("startRecipeWorker", () => {
     await waitFor(() => run.errors.length === 1);
     expect(down.calls.map((call) => call.context.attempt)).toEqual([1, 2, 3]);
     expect(run.errors[0]?.attempts).toBe(3);
-    expect(await queue.getFailedCount()).toBe(1);
+    await waitFor(async () => (await queue.getFailedCount()) === 1, 5_000, "the failed job");
   });
 
   it("aborts the signal at the timeout and counts it as a retryable failure", async () => {
@@ -225,7 +224,11 @@ describe("startRecipeWorker", () => {
       status: "skipped",
       reason: "no email address",
     });
-    const [done] = await queue.getCompleted();
+    const [done] =
+      (await waitFor(async () => {
+        const jobs = await queue.getCompleted();
+        return jobs.length ? jobs : undefined;
+      })) ?? [];
     expect(done?.returnvalue).toEqual({ status: "skipped", reason: "no email address" });
   });
 
@@ -235,7 +238,7 @@ describe("startRecipeWorker", () => {
     const errors: RecipeError[] = [];
     workers.push(
       startRecipeWorker([known], {
-        connection: redis.connection,
+        ...backend.worker,
         onError: (e) => void errors.push(e),
       }),
     );
@@ -243,7 +246,12 @@ describe("startRecipeWorker", () => {
     await waitFor(() => errors.length === 1);
     expect(errors[0]?.recipe).toBe("elsewhere");
     expect(known.calls).toHaveLength(1);
-    expect((await queue.getFailed()).map((job) => job.data.recipe)).toEqual(["elsewhere"]);
+    const failed =
+      (await waitFor(async () => {
+        const jobs = await queue.getFailed();
+        return jobs.length ? jobs : undefined;
+      })) ?? [];
+    expect(failed.map((job) => job.data.recipe)).toEqual(["elsewhere"]);
   });
 
   it("refuses bad configuration when called", () => {
@@ -252,7 +260,7 @@ describe("startRecipeWorker", () => {
     );
     expect(() =>
       startRecipeWorker([{ name: "a", events: { createdUser: () => {} } as never }], {
-        connection: redis.connection,
+        ...backend.worker,
       }),
     ).toThrow(/unknown event/);
   });

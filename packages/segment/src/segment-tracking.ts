@@ -3,6 +3,7 @@ import {
   type HandlerContext,
   type Recipe,
   type RecipeEvents,
+  type RetryOptions,
   type Skip,
   skip,
 } from "@auth-recipes/core";
@@ -61,6 +62,16 @@ export interface SegmentTrackingOptions {
    * @default true
    */
   awaitDelivery?: boolean;
+  /**
+   * Bounds each attempt, in ms; overrides `composeEvents`' `timeoutMs`.
+   * @default composeEvents' timeoutMs (10000)
+   */
+  timeoutMs?: number;
+  /**
+   * Retry failed attempts; overrides `composeEvents`' `retry`. Network errors, timeouts, 408, 429 and 5xx are retried with the same message ids, so Segment counts each call once; a refused batch never.
+   * @default composeEvents' retry (off)
+   */
+  retry?: boolean | RetryOptions;
 }
 
 const PKG = "segment";
@@ -264,5 +275,8 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
       await track(context, userId, linkAccount, present({ provider: account?.provider }));
     };
   }
-  return { name: "segment", events };
+  const recipe: Recipe = { name: "segment", events };
+  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
+  if (options.retry !== undefined) recipe.retry = options.retry;
+  return recipe;
 }

@@ -6,7 +6,7 @@ import {
   type EventName,
   type RecipeError,
 } from "@auth-recipes/core";
-import type { SegmentEmulator, SegmentMessage } from "@auth-recipes/testing";
+import { dispatchEvent, type SegmentEmulator, type SegmentMessage } from "@auth-recipes/testing";
 import { Analytics, type AnalyticsSettings } from "@segment/analytics-node";
 import { type SegmentTrackingOptions, segmentTracking } from "../src/index.ts";
 
@@ -48,7 +48,8 @@ export function setup(
   const analytics = options.analytics ?? analyticsFor(segment, settings);
   const errors: RecipeError[] = [];
   const reports: DispatchReport[] = [];
-  const events = composeEvents([segmentTracking({ ...options, analytics })], {
+  const recipe = segmentTracking({ ...options, analytics });
+  const recorded: ComposeOptions = {
     ...compose,
     onError: (error) => {
       errors.push(error);
@@ -56,18 +57,15 @@ export function setup(
     onSettled: (report) => {
       reports.push(report);
     },
-  }) as Setup["events"];
+  };
+  const events = composeEvents([recipe], recorded) as Setup["events"];
   return {
     analytics,
     events,
     errors,
     reports,
     async dispatch(event, message) {
-      const before = reports.length;
-      await (events[event] as (message: unknown) => Promise<void>)(message);
-      const report = reports[before];
-      if (!report) throw new Error(`no report for ${event}`);
-      return report;
+      return (await dispatchEvent([recipe], event, message, recorded)).report;
     },
   };
 }

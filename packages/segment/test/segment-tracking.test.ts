@@ -1,5 +1,6 @@
 import { isRetryable, RecipeError } from "@auth-recipes/core";
 import {
+  dispatchEvent,
   events as fixtures,
   type SegmentEmulator,
   startSegmentApi,
@@ -457,3 +458,27 @@ async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> 
     await new Promise((wake) => setTimeout(wake, 5));
   }
 }
+
+describe("timeoutMs and retry, taken as every recipe takes them", () => {
+  it("bound and retry this recipe's attempts, over composeEvents' defaults", async () => {
+    const analytics = analyticsFor(segment);
+    const recipe = segmentTracking({
+      analytics,
+      timeoutMs: 150,
+      retry: { retries: 1, minDelayMs: 0 },
+    });
+    expect(recipe).toMatchObject({ timeoutMs: 150, retry: { retries: 1, minDelayMs: 0 } });
+    segment.hang();
+    const started = performance.now();
+    const { errors, report } = await dispatchEvent([recipe], "signIn", fixtures.signInOAuth(alice));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(report.results[0]).toMatchObject({ status: "rejected", attempts: 2 });
+    expect(errors[0]?.timedOut).toBe(true);
+  });
+
+  it("are left to composeEvents when not given", () => {
+    const recipe = segmentTracking({ analytics: analyticsFor(segment) });
+    expect(recipe).not.toHaveProperty("timeoutMs");
+    expect(recipe).not.toHaveProperty("retry");
+  });
+});

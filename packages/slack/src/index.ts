@@ -1,4 +1,5 @@
 export { type DefaultSlackMessageOptions, defaultSlackMessage } from "./default-message.ts";
+export { type SlackFailure, SlackNotifyError } from "./errors.ts";
 export { escapeMrkdwn } from "./escape.ts";
 export {
   SLACK_EVENTS,
@@ -6,5 +7,4 @@ export {
   type SlackEventInput,
   type SlackMessageContent,
 } from "./events.ts";
-export { type SlackFailure, SlackNotifyError } from "./slack-error.ts";
 export { type SlackNotifyOptions, slackNotify } from "./slack-notify.ts";

@@ -4,19 +4,20 @@ import {
   isSkip,
   type Recipe,
   type RecipeEvents,
+  type RetryOptions,
   type Skip,
   skip,
 } from "@auth-recipes/core";
 import { configError } from "@auth-recipes/core/kit";
 import type { WebClient } from "@slack/web-api";
 import { defaultSlackMessage, eventUser } from "./default-message.ts";
+import { toSlackNotifyError } from "./errors.ts";
 import {
   SLACK_EVENTS,
   type SlackEvent,
   type SlackEventInput,
   type SlackMessageContent,
 } from "./events.ts";
-import { toSlackNotifyError } from "./slack-error.ts";
 
 /** Options for {@link slackNotify}; `E` is the events named in `on`. */
 export interface SlackNotifyOptions<E extends SlackEvent = SlackEvent> {
@@ -44,6 +45,16 @@ export interface SlackNotifyOptions<E extends SlackEvent = SlackEvent> {
    * @default true
    */
   includeEmail?: boolean;
+  /**
+   * Bounds each attempt, in ms; overrides `composeEvents`' `timeoutMs`.
+   * @default composeEvents' timeoutMs (10000)
+   */
+  timeoutMs?: number;
+  /**
+   * Retry failed attempts; overrides `composeEvents`' `retry`. Rate limits (after their `Retry-After`), 5xx and network errors are retried; Slack's `ok: false` answers never. Slack has no idempotency: a retry after a lost answer can post twice.
+   * @default composeEvents' retry (off)
+   */
+  retry?: boolean | RetryOptions;
 }
 
 const PKG = "slack";
@@ -58,29 +69,8 @@ function badMessage(): never {
   throw error;
 }
 
-/**
- * A recipe that posts a message to a Slack channel when a user signs up (by default) or on the other
- * events named in `on`, with `@slack/web-api`'s `WebClient`.
- *
- * The default message has a `text` fallback and Block Kit blocks with who, which provider and when; user
- * text is escaped, so a user named `<!channel>` pings nobody. Slack's `ok: false` answers (such as
- * `channel_not_found` or `invalid_auth`) fail without a retry; rate limits, 5xx answers and network errors
- * are marked retryable. The token never appears in an error message.
- *
- * @example
- * ```ts
- * import { WebClient } from "@slack/web-api";
- *
- * const client = new WebClient(process.env.SLACK_BOT_TOKEN, {
- *   retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, // not the default ~30 minutes
- *   timeout: 3000, // each request ends by itself, before core's 10 s timeout
- * });
- * composeEvents([slackNotify({ client, channel: "#signups" })]);
- * ```
- */
-export function slackNotify<E extends SlackEvent = SlackEvent>(
-  options: SlackNotifyOptions<E>,
-): Recipe {
+/** Validates the options once, at construction; returns the events to handle. */
+function checkOptions(options: SlackNotifyOptions<SlackEvent>): readonly SlackEvent[] {
   if (typeof options !== "object" || options === null) {
     throw configError(PKG, "slackNotify takes an options object: { client, channel }");
   }
@@ -122,6 +112,35 @@ export function slackNotify<E extends SlackEvent = SlackEvent>(
   if (typeof includeEmail !== "boolean")
     throw configError(PKG, 'option "includeEmail" must be a boolean');
 
+  return on;
+}
+
+/**
+ * A recipe that posts a message to a Slack channel when a user signs up (by default) or on the other
+ * events named in `on`, with `@slack/web-api`'s `WebClient`.
+ *
+ * The default message has a `text` fallback and Block Kit blocks with who, which provider and when; user
+ * text is escaped, so a user named `<!channel>` pings nobody. Slack's `ok: false` answers (such as
+ * `channel_not_found` or `invalid_auth`) fail without a retry; rate limits, 5xx answers and network errors
+ * are marked retryable. The token never appears in an error message.
+ *
+ * @example
+ * ```ts
+ * import { WebClient } from "@slack/web-api";
+ *
+ * const client = new WebClient(process.env.SLACK_BOT_TOKEN, {
+ *   retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, // not the default ~30 minutes
+ *   timeout: 3000, // each request ends by itself, before core's 10 s timeout
+ * });
+ * composeEvents([slackNotify({ client, channel: "#signups" })]);
+ * ```
+ */
+export function slackNotify<E extends SlackEvent = SlackEvent>(
+  options: SlackNotifyOptions<E>,
+): Recipe {
+  const on = checkOptions(options as unknown as SlackNotifyOptions<SlackEvent>);
+  const { client, channel, message, includeEmail = true } = options;
+
   const handler = async (eventMessage: unknown, context: HandlerContext): Promise<void | Skip> => {
     const input = { event: context.event, message: eventMessage } as SlackEventInput;
     let content: SlackMessageContent | Skip;
@@ -153,5 +172,8 @@ export function slackNotify<E extends SlackEvent = SlackEvent>(
   for (const event of new Set(on)) {
     (events as Record<string, typeof handler>)[event] = handler;
   }
-  return { name: "slack", events };
+  const recipe: Recipe = { name: "slack", events };
+  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
+  if (options.retry !== undefined) recipe.retry = options.retry;
+  return recipe;
 }

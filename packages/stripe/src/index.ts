@@ -1,7 +1,7 @@
+export { StripeCustomerError } from "./errors.ts";
 export { searchValue } from "./escape.ts";
 export {
   type CustomerCreatedInfo,
   type StripeCustomerOptions,
   stripeCustomer,
 } from "./stripe-customer.ts";
-export { StripeCustomerError } from "./stripe-customer-error.ts";

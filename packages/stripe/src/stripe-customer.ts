@@ -1,17 +1,24 @@
-import type { AuthUser, Awaitable, HandlerContext, Recipe, Skip } from "@auth-recipes/core";
+import type {
+  AuthUser,
+  Awaitable,
+  HandlerContext,
+  Recipe,
+  RetryOptions,
+  Skip,
+} from "@auth-recipes/core";
 import { skip } from "@auth-recipes/core";
 import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit";
 import type Stripe from "stripe";
 import { customerName } from "./customer-fields.ts";
-import { searchValue } from "./escape.ts";
-import { idempotencyKey } from "./idempotency-key.ts";
 import {
   isIdempotencyError,
   isKeyInUse,
   isMissing,
   StripeCustomerError,
   toStripeCustomerError,
-} from "./stripe-customer-error.ts";
+} from "./errors.ts";
+import { searchValue } from "./escape.ts";
+import { idempotencyKey } from "./idempotency-key.ts";
 
 /** What {@link StripeCustomerOptions.onCustomerCreated} receives. */
 export interface CustomerCreatedInfo {
@@ -72,6 +79,16 @@ export interface StripeCustomerOptions {
    * @default true
    */
   syncOnUpdate?: boolean;
+  /**
+   * Bounds each attempt, in ms; overrides `composeEvents`' `timeoutMs`.
+   * @default composeEvents' timeoutMs (10000)
+   */
+  timeoutMs?: number;
+  /**
+   * Retry failed attempts; overrides `composeEvents`' `retry`. Connection errors, timeouts, 409, 429 (after its `Retry-After`) and 5xx are retried, under the same idempotency key; invalid requests never.
+   * @default composeEvents' retry (off)
+   */
+  retry?: boolean | RetryOptions;
 }
 
 const PKG = "stripe";
@@ -347,8 +364,11 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     await call("customers.update", (o) => stripe.customers.update(id, changes, o));
   }
 
-  return {
+  const recipe: Recipe = {
     name: "stripe-customer",
     events: syncOnUpdate ? { createUser, updateUser } : { createUser },
   };
+  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
+  if (options.retry !== undefined) recipe.retry = options.retry;
+  return recipe;
 }

@@ -591,3 +591,22 @@ describe("options", () => {
     }
   });
 });
+
+describe("timeoutMs and retry, taken as every recipe takes them", () => {
+  it("bound and retry this recipe's attempts, over composeEvents' defaults", async () => {
+    const r = recipe({ timeoutMs: 150, retry: { retries: 1, minDelayMs: 0 } });
+    expect(r).toMatchObject({ timeoutMs: 150, retry: { retries: 1, minDelayMs: 0 } });
+    emulator.hang();
+    const started = performance.now();
+    const { errors, report } = await dispatch(r, "createUser", { user: alice });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(report.results[0]).toMatchObject({ status: "rejected", attempts: 2 });
+    expect(errors[0]?.timedOut).toBe(true);
+  });
+
+  it("are left to composeEvents when not given", () => {
+    const r = recipe();
+    expect(r).not.toHaveProperty("timeoutMs");
+    expect(r).not.toHaveProperty("retry");
+  });
+});

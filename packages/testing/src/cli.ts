@@ -2,34 +2,41 @@
 // The `auth-recipes-emulators` bin: the four emulators on fixed ports for local development and demos,
 // the environment variables that point an app at them, and a JSON inbox of what each one received.
 import { parseArgs } from "node:util";
+import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { startEmulators } from "./emulators.ts";
 import { emulatorEnvironment } from "./environment.ts";
 import { serveInbox } from "./inbox-server.ts";
 
+const { host: DEFAULT_HOST, ports: DEFAULT_PORTS } = EMULATOR_DEFAULTS;
 const PORTS = {
-  inbox: { flag: "inbox-port", env: "AUTH_RECIPES_INBOX_PORT", default: 4000 },
-  smtp: { flag: "smtp-port", env: "AUTH_RECIPES_SMTP_PORT", default: 2525 },
-  slack: { flag: "slack-port", env: "AUTH_RECIPES_SLACK_PORT", default: 4010 },
-  stripe: { flag: "stripe-port", env: "AUTH_RECIPES_STRIPE_PORT", default: 4020 },
-  segment: { flag: "segment-port", env: "AUTH_RECIPES_SEGMENT_PORT", default: 4030 },
+  inbox: { flag: "inbox-port", env: "AUTH_RECIPES_INBOX_PORT", default: DEFAULT_PORTS.inbox },
+  smtp: { flag: "smtp-port", env: "AUTH_RECIPES_SMTP_PORT", default: DEFAULT_PORTS.smtp },
+  slack: { flag: "slack-port", env: "AUTH_RECIPES_SLACK_PORT", default: DEFAULT_PORTS.slack },
+  stripe: { flag: "stripe-port", env: "AUTH_RECIPES_STRIPE_PORT", default: DEFAULT_PORTS.stripe },
+  segment: {
+    flag: "segment-port",
+    env: "AUTH_RECIPES_SEGMENT_PORT",
+    default: DEFAULT_PORTS.segment,
+  },
 } as const;
 type Service = keyof typeof PORTS;
 
+const INBOX = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.inbox}/_inbox`;
 const HELP = `Usage: auth-recipes-emulators [options]
 
-Starts local emulators of SMTP, Slack, Stripe and Segment on 127.0.0.1, prints the environment
+Starts local emulators of SMTP, Slack, Stripe and Segment on ${DEFAULT_HOST}, prints the environment
 variables that point an app at them, and serves what each one received as JSON:
-  GET    http://127.0.0.1:4000/_inbox   everything received, per service
-  DELETE http://127.0.0.1:4000/_inbox   forget it all and clear faults
+  GET    ${INBOX}   everything received, per service
+  DELETE ${INBOX}   forget it all and clear faults
 Stop with Ctrl-C (SIGINT) or SIGTERM.
 
 Options (each also read from the environment variable shown; a flag wins):
-  --smtp-port <n>      SMTP port          AUTH_RECIPES_SMTP_PORT     default 2525
-  --slack-port <n>     Slack Web API port AUTH_RECIPES_SLACK_PORT    default 4010
-  --stripe-port <n>    Stripe API port    AUTH_RECIPES_STRIPE_PORT   default 4020
-  --segment-port <n>   Segment API port   AUTH_RECIPES_SEGMENT_PORT  default 4030
-  --inbox-port <n>     inbox port         AUTH_RECIPES_INBOX_PORT    default 4000
-  --host <address>     listen address     AUTH_RECIPES_HOST          default 127.0.0.1
+  --smtp-port <n>      SMTP port          AUTH_RECIPES_SMTP_PORT     default ${PORTS.smtp.default}
+  --slack-port <n>     Slack Web API port AUTH_RECIPES_SLACK_PORT    default ${PORTS.slack.default}
+  --stripe-port <n>    Stripe API port    AUTH_RECIPES_STRIPE_PORT   default ${PORTS.stripe.default}
+  --segment-port <n>   Segment API port   AUTH_RECIPES_SEGMENT_PORT  default ${PORTS.segment.default}
+  --inbox-port <n>     inbox port         AUTH_RECIPES_INBOX_PORT    default ${PORTS.inbox.default}
+  --host <address>     listen address     AUTH_RECIPES_HOST          default ${DEFAULT_HOST}
   --json               print one JSON line ({ env, inbox }) instead of KEY=value lines
   -h, --help           show this help
 Port 0 picks a free port (the output says which).`;
@@ -68,7 +75,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     console.log(HELP);
     return;
   }
-  const host = (flags.host as string | undefined) ?? env.AUTH_RECIPES_HOST ?? "127.0.0.1";
+  const host = (flags.host as string | undefined) ?? env.AUTH_RECIPES_HOST ?? DEFAULT_HOST;
   const ports = Object.fromEntries(
     (Object.keys(PORTS) as Service[]).map((service) => [service, port(service, flags, env)]),
   ) as Record<Service, number>;

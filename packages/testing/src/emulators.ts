@@ -1,4 +1,4 @@
-import type { RecordedRequest } from "./http-emulator.ts";
+import type { RecordedRequest } from "./emulator/types.ts";
 import {
   type SegmentApiOptions,
   type SegmentBatch,
@@ -6,25 +6,12 @@ import {
   type SegmentMessage,
   startSegmentApi,
 } from "./segment.ts";
-import {
-  type SlackApiOptions,
-  type SlackEmulator,
-  type SlackMessage,
-  startSlackApi,
-} from "./slack.ts";
-import {
-  type ReceivedMail,
-  type SmtpEmulator,
-  type SmtpRequest,
-  type SmtpServerOptions,
-  startSmtpServer,
-} from "./smtp.ts";
-import {
-  type StripeApiOptions,
-  type StripeCustomerRecord,
-  type StripeEmulator,
-  startStripeApi,
-} from "./stripe.ts";
+import { startSlackApi } from "./slack/api.ts";
+import type { SlackApiOptions, SlackEmulator, SlackMessage } from "./slack/types.ts";
+import { startSmtpServer } from "./smtp/server.ts";
+import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from "./smtp/types.ts";
+import { startStripeApi } from "./stripe/api.ts";
+import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
 
 /** Options for {@link startEmulators}: each emulator's own options, and a host for all four. */
 export interface StartEmulatorsOptions {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
+import { EMULATOR_DEFAULTS } from "./defaults.ts";
+import { listenOn } from "./emulator/listener.ts";
 import type { Emulators } from "./emulators.ts";
 
 /** Options for {@link serveInbox}. */
@@ -33,8 +34,6 @@ export async function serveInbox(
   emulators: Emulators,
   options: InboxServerOptions = {},
 ): Promise<InboxServer> {
-  const host = options.host ?? "127.0.0.1";
-  const sockets = new Set<Socket>();
   // No CORS headers on purpose: the inbox holds sign-in links, and a page on another origin must not
   // read it from the developer's browser.
   const server: Server = createServer((req, res) => {
@@ -52,25 +51,13 @@ export async function serveInbox(
     res.setHeader("allow", "GET, HEAD, DELETE");
     return send(405, { error: "method not allowed" });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const listener = await listenOn(
+    server,
+    options.host ?? EMULATOR_DEFAULTS.host,
+    options.port ?? 0,
+  );
   return {
-    url: `http://${host}:${port}/_inbox`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    url: `http://${listener.host}:${listener.port}/_inbox`,
+    close: () => listener.stop(),
   };
 }

@@ -1,10 +1,12 @@
-import {
-  type Emulator,
-  type EmulatorOptions,
-  type EmulatorResponse,
-  type RecordedRequest,
-  startHttpEmulator,
-} from "./http-emulator.ts";
+import { EMULATOR_DEFAULTS } from "./defaults.ts";
+import { extendEmulator } from "./emulator/base.ts";
+import type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorResponse,
+  RecordedRequest,
+} from "./emulator/types.ts";
+import { startHttpEmulator } from "./http-emulator.ts";
 
 /** Options for {@link startSegmentApi}. */
 export interface SegmentApiOptions extends EmulatorOptions {
@@ -78,7 +80,6 @@ export interface SegmentEmulator extends Emulator {
   readonly duplicates: number;
 }
 
-const DEFAULT_WRITE_KEY = "emulated-segment-write-key";
 const PATH = "/v1/batch";
 const TYPES: ReadonlySet<string> = new Set([
   "identify",
@@ -157,7 +158,7 @@ function basicKey(header: string): string | undefined {
  * ```
  */
 export async function startSegmentApi(options: SegmentApiOptions = {}): Promise<SegmentEmulator> {
-  const writeKey = options.writeKey ?? DEFAULT_WRITE_KEY;
+  const writeKey = options.writeKey ?? EMULATOR_DEFAULTS.segmentWriteKey;
   if (!writeKey) throw new TypeError('[auth-recipes/testing] option "writeKey" must not be empty');
   const batches: SegmentBatch[] = [];
   const messages: SegmentMessage[] = [];
@@ -214,16 +215,14 @@ export async function startSegmentApi(options: SegmentApiOptions = {}): Promise<
       return true;
     });
   };
-  return Object.defineProperties(
-    Object.assign(emulator, {
-      writeKey,
-      clientOptions: { host: emulator.url, path: PATH },
-      batches,
-      messages,
-      uniqueMessages,
-    }),
-    {
-      duplicates: { get: () => messages.length - uniqueMessages().length, enumerable: true },
+  return extendEmulator(emulator, {
+    writeKey,
+    clientOptions: { host: emulator.url, path: PATH },
+    batches,
+    messages,
+    uniqueMessages,
+    get duplicates() {
+      return messages.length - uniqueMessages().length;
     },
-  ) as SegmentEmulator;
+  });
 }

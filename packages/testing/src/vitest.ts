@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { conformanceChecks, type RecipeTestConfig } from "./conformance.ts";
-import type { Emulator } from "./http-emulator.ts";
+import { conformanceChecks } from "./conformance/checks.ts";
+import type { RecipeTestConfig } from "./conformance/config.ts";
+import { hostOf } from "./conformance/host.ts";
+import type { Emulator } from "./emulator/types.ts";
 
 /**
  * Registers the recipe conformance suite with Vitest: call it at the top level of a recipe's test file.
  * It starts the emulator once (`beforeAll`), closes it after (`afterAll`), and runs each check of
- * {@link conformanceChecks} as its own test, the emulator reset before each.
+ * {@link conformanceChecks} as its own test, the emulator reset before each, under
+ * `<name> on <host>: recipe conformance` (the host is next-auth unless `config.host` says otherwise).
  *
  * @example
  * ```ts
@@ -30,9 +33,10 @@ export function testRecipe<E extends Emulator, O extends object>(
   config: RecipeTestConfig<E, O>,
 ): void {
   const checks = conformanceChecks(config);
+  const host = hostOf(config);
   // Room for the slowest check (the idempotency check waits out a delayed answer), on a busy machine.
   const testTimeoutMs = 30_000 + 10 * (config.timeoutMs ?? 1000);
-  describe(`${config.name}: recipe conformance`, () => {
+  describe(`${config.name} on ${host.name}: recipe conformance`, () => {
     let emulator: E | undefined;
     beforeAll(async () => {
       emulator = await config.start();
@@ -58,4 +62,5 @@ export type {
   Delivery,
   RecipeTestConfig,
   UpstreamFault,
-} from "./conformance.ts";
+} from "./conformance/config.ts";
+export type { RecipeHost } from "./conformance/host.ts";

@@ -4,7 +4,7 @@ import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHttpEmulator } from "../src/http-emulator.ts";
+import { EMULATOR_DEFAULTS, startHttpEmulator } from "../src/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
@@ -173,6 +173,18 @@ describe("auth-recipes-emulators", () => {
     expect(Object.keys(inbox)).toEqual(["smtp", "slack", "stripe", "segment"]);
     bin.child.kill("SIGINT");
     expect(await bin.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("documents the defaults of EMULATOR_DEFAULTS in its help", async () => {
+    const help = run(["--help"]);
+    expect((await help.exited).code).toBe(0);
+    const { host, ports } = EMULATOR_DEFAULTS;
+    expect(help.stdout()).toContain(`GET    http://${host}:${ports.inbox}/_inbox`);
+    for (const service of ["smtp", "slack", "stripe", "segment", "inbox"] as const) {
+      expect(help.stdout()).toMatch(
+        new RegExp(`--${service}-port <n> .* default ${ports[service]}\\n`),
+      );
+    }
   });
 
   it("refuses a bad port with a usage error, and a taken port with a clear one", async () => {

@@ -11,7 +11,9 @@ import {
   checkRequiredOptions,
   checkUpstreamFailure,
   conformanceChecks,
-} from "../src/conformance.ts";
+  nextAuthHost,
+} from "../src/index.ts";
+import { errorLosingHost, idleHost, waitUntilHost } from "./support/hosts.ts";
 import { startWebhookEmulator, type WebhookEmulator } from "./support/webhook.ts";
 import { webhookConfig } from "./support/webhook-config.ts";
 
@@ -193,7 +195,9 @@ describe("checkNoSecretsInErrors", () => {
 
   it("fails a recipe whose errors never reach onError: there is nothing to check", async () => {
     await expect(
-      checkNoSecretsInErrors(webhookConfig({ swallowsErrors: true }), hooks),
+      // A generous timeout: on a loaded machine a 400 ms attempt can time out, and a timeout does
+      // reach onError (there would then be something to check).
+      checkNoSecretsInErrors(webhookConfig({ swallowsErrors: true }, { timeoutMs: 5000 }), hooks),
     ).rejects.toThrow(/nothing to check/);
   });
 });
@@ -234,5 +238,52 @@ describe("conformanceChecks", () => {
     await expect(checkRecipeShape(webhookConfig({ name: "x" }), hooks)).rejects.toBeInstanceOf(
       ConformanceError,
     );
+  });
+});
+
+describe("hosts", () => {
+  it("dispatches every event of every check through the given host", async () => {
+    const host = waitUntilHost();
+    for (const check of conformanceChecks(webhookConfig({}, { host }))) await check.run(hooks);
+    // Delivery: 2 events; failures: 3 × 2; hostile: 2 × hostile users; secrets; retries: 3 × 2.
+    expect(host.dispatches).toBeGreaterThan(20);
+    // waitUntil was really used: each dispatch handed its settling promise over.
+    expect(host.handedOver).toBe(host.dispatches);
+  });
+
+  it("defaults to next-auth through dispatchEvent", async () => {
+    expect(nextAuthHost.name).toBe("next-auth");
+    await checkDelivery(webhookConfig({}, { host: nextAuthHost }), hooks);
+    expect(hooks.deliveries).toHaveLength(1);
+  });
+
+  it("fails a check when the host loses the recipe's errors", async () => {
+    await expect(
+      checkUpstreamFailure(webhookConfig({}, { host: errorLosingHost }), hooks, "error"),
+    ).rejects.toThrow(/signIn ended rejected and reached onError 0 time\(s\)/);
+  });
+
+  it("fails a check, naming the host, when the host reports nothing", async () => {
+    await expect(checkDelivery(webhookConfig({}, { host: idleHost }), hooks)).rejects.toThrow(
+      "the idle host reported nothing for signIn",
+    );
+  });
+
+  it("fails a check, naming the host, when the host throws", async () => {
+    const throwing = {
+      name: "throwing",
+      dispatch: () => Promise.reject(new Error("no adapter")),
+    };
+    await expect(checkDelivery(webhookConfig({}, { host: throwing }), hooks)).rejects.toThrow(
+      "the throwing host threw dispatching signIn: Error: no adapter",
+    );
+  });
+
+  it("refuses a host without a name or a dispatch function, at configuration time", () => {
+    for (const host of [{ name: "", dispatch: nextAuthHost.dispatch }, { name: "x" }, null]) {
+      expect(() => conformanceChecks(webhookConfig({}, { host: host as never }))).toThrow(
+        /option "host" must be an object with a "name" and a "dispatch" function/,
+      );
+    }
   });
 });

@@ -4,9 +4,15 @@ import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulators, startEmulators } from "../src/emulators.ts";
-import { defaultMessage, TOKEN_MARKERS, users } from "../src/fixtures.ts";
-import { startHttpEmulator } from "../src/http-emulator.ts";
+import {
+  defaultMessage,
+  EMULATOR_DEFAULTS,
+  type Emulators,
+  startEmulators,
+  startHttpEmulator,
+  TOKEN_MARKERS,
+  users,
+} from "../src/index.ts";
 
 // The SDK clients an app would make, pointed at the emulators, each bounded so a test cannot hang.
 function clients(emulators: Emulators) {
@@ -62,6 +68,37 @@ describe("startEmulators", () => {
       host: `http://127.0.0.1:${segment.port}`,
       path: "/v1/batch",
     });
+  });
+
+  it("accepts the credentials of EMULATOR_DEFAULTS, and only those, when started without options", async () => {
+    const { slack, stripe, segment } = emulators;
+    expect([slack.token, stripe.apiKey, segment.writeKey]).toEqual([
+      EMULATOR_DEFAULTS.slackToken,
+      EMULATOR_DEFAULTS.stripeApiKey,
+      EMULATOR_DEFAULTS.segmentWriteKey,
+    ]);
+    const slackWith = (token: string) =>
+      new WebClient(token, { ...slack.clientOptions, retryConfig: { retries: 0 }, timeout: 2000 });
+    expect((await slackWith(EMULATOR_DEFAULTS.slackToken).auth.test()).ok).toBe(true);
+    await expect(slackWith("xoxb-other").auth.test()).rejects.toMatchObject({
+      data: { error: "invalid_auth" },
+    });
+    const stripeWith = (key: string) =>
+      new Stripe(key, { ...stripe.clientOptions, maxNetworkRetries: 0, telemetry: false });
+    const customer = await stripeWith(EMULATOR_DEFAULTS.stripeApiKey).customers.create({});
+    expect(stripe.customers.map((c) => c.id)).toContain(customer.id);
+    await expect(stripeWith("sk_test_other").customers.list()).rejects.toMatchObject({
+      statusCode: 401,
+    });
+    const batch = (writeKey: string) =>
+      fetch(`${segment.url}/v1/batch`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ writeKey, batch: [{ type: "track", userId: "u1", event: "x" }] }),
+      });
+    expect((await batch(EMULATOR_DEFAULTS.segmentWriteKey)).status).toBe(200);
+    expect((await batch("other")).status).toBe(401);
+    emulators.reset();
   });
 
   it("tests a user's own events configuration: each SDK's call reaches its emulator", async () => {

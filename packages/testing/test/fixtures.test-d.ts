@@ -5,7 +5,7 @@ import type { EventCallbacks, Session, User } from "next-auth";
 import type { AdapterSession } from "next-auth/adapters";
 import type { JWT } from "next-auth/jwt";
 import { describe, expectTypeOf, it } from "vitest";
-import { defaultMessage, events, hostileUsers, users } from "../src/fixtures.ts";
+import { defaultMessage, events, hostileUsers, users } from "../src/index.ts";
 
 type V4<E extends keyof EventCallbacks> = Parameters<EventCallbacks[E]>[0];
 type V5<E extends keyof NonNullable<AuthConfig["events"]>> = Parameters<

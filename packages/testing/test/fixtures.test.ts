@@ -7,7 +7,7 @@ import {
   secretsOf,
   TOKEN_MARKERS,
   users,
-} from "../src/fixtures.ts";
+} from "../src/index.ts";
 
 describe("users", () => {
   it("have ids and @example.test addresses, and one has no name and one no email", () => {

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, type RecordedRequest, startHttpEmulator } from "../src/http-emulator.ts";
+import { type Emulator, type RecordedRequest, startHttpEmulator } from "../src/index.ts";
 
 // What the service behind the emulator saw: fault injection must happen in front of it.
 const handled: RecordedRequest[] = [];

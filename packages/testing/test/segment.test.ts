@@ -1,6 +1,6 @@
 import { Analytics, type AnalyticsSettings, type Context } from "@segment/analytics-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SegmentEmulator, startSegmentApi } from "../src/segment.ts";
+import { type SegmentEmulator, startSegmentApi } from "../src/index.ts";
 
 // Clients made by a test, ended after it so no batch timer outlives it.
 const clients: Analytics[] = [];

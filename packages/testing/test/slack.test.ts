@@ -6,7 +6,7 @@ import {
   type WebClientOptions,
 } from "@slack/web-api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SlackEmulator, startSlackApi } from "../src/slack.ts";
+import { type SlackEmulator, startSlackApi } from "../src/index.ts";
 
 // The client's default policy retries for about 30 minutes: every test bounds retries and time.
 function client(emulator: SlackEmulator, options: WebClientOptions = {}, token = emulator.token) {

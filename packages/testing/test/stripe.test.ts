@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type StripeEmulator, startStripeApi } from "../src/stripe.ts";
+import { type StripeEmulator, startStripeApi } from "../src/index.ts";
 
 let emulator: StripeEmulator;
 

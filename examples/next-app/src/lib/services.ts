@@ -1,3 +1,4 @@
+import { EMULATOR_DEFAULTS } from "@auth-recipes/testing/defaults";
 import { Analytics } from "@segment/analytics-node";
 import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
@@ -49,18 +50,24 @@ export interface SegmentService {
   analytics: Analytics;
 }
 
-/** What `auth-recipes-emulators` listens on and accepts when run without options. */
-export const EMULATOR_DEFAULTS = {
-  smtpUrl: "smtp://127.0.0.1:2525",
-  slackApiUrl: "http://127.0.0.1:4010/api/",
-  slackToken: "xoxb-emulated-0000-token",
-  stripeHost: "127.0.0.1",
-  stripePort: "4020",
+const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
+
+/**
+ * What `auth-recipes-emulators` listens on and accepts when run without options, from the constant the
+ * bin itself reads (`@auth-recipes/testing/defaults`, which imports nothing, so the app's server can
+ * load it without the emulators).
+ */
+const EMULATOR_FALLBACKS = {
+  smtpUrl: `smtp://${EMULATOR_HOST}:${EMULATOR_PORTS.smtp}`,
+  slackApiUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.slack}/api/`,
+  slackToken: EMULATOR_DEFAULTS.slackToken,
+  stripeHost: EMULATOR_HOST,
+  stripePort: String(EMULATOR_PORTS.stripe),
   stripeProtocol: "http",
-  stripeKey: "sk_test_emulator",
-  segmentHost: "http://127.0.0.1:4030",
-  segmentWriteKey: "emulated-segment-write-key",
-  inboxUrl: "http://127.0.0.1:4000/_inbox",
+  stripeKey: EMULATOR_DEFAULTS.stripeApiKey,
+  segmentHost: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.segment}`,
+  segmentWriteKey: EMULATOR_DEFAULTS.segmentWriteKey,
+  inboxUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.inbox}/_inbox`,
 } as const;
 
 type Env = (name: string) => string | undefined;
@@ -93,7 +100,7 @@ function welcomeTransport(url: string): nodemailer.Transporter {
 
 function smtp(env: Env): SmtpService {
   // EMAIL_SERVER is next-auth's name for it; the emulators' bin prints both.
-  const server = env("SMTP_URL") ?? env("EMAIL_SERVER") ?? EMULATOR_DEFAULTS.smtpUrl;
+  const server = env("SMTP_URL") ?? env("EMAIL_SERVER") ?? EMULATOR_FALLBACKS.smtpUrl;
   return {
     endpoint: withoutCredentials(server),
     server,
@@ -105,8 +112,8 @@ function smtp(env: Env): SmtpService {
 function slack(env: Env): SlackService {
   const token = env("SLACK_TOKEN");
   const slackApiUrl =
-    env("SLACK_API_URL") ?? (token ? "https://slack.com/api/" : EMULATOR_DEFAULTS.slackApiUrl);
-  const client = new WebClient(token ?? EMULATOR_DEFAULTS.slackToken, {
+    env("SLACK_API_URL") ?? (token ? "https://slack.com/api/" : EMULATOR_FALLBACKS.slackApiUrl);
+  const client = new WebClient(token ?? EMULATOR_FALLBACKS.slackToken, {
     slackApiUrl,
     // Bounded: the WebClient's defaults retry for about 30 minutes and never time out.
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 },
@@ -119,10 +126,10 @@ function slack(env: Env): SlackService {
 function stripe(env: Env): StripeService {
   const key = env("STRIPE_SECRET_KEY");
   // Stripe's own host unless told otherwise; the emulator's when there is no key.
-  const host = env("STRIPE_HOST") ?? (key ? undefined : EMULATOR_DEFAULTS.stripeHost);
-  const port = env("STRIPE_PORT") ?? (key ? undefined : EMULATOR_DEFAULTS.stripePort);
-  const protocol = env("STRIPE_PROTOCOL") ?? (key ? undefined : EMULATOR_DEFAULTS.stripeProtocol);
-  const client = new Stripe(key ?? EMULATOR_DEFAULTS.stripeKey, {
+  const host = env("STRIPE_HOST") ?? (key ? undefined : EMULATOR_FALLBACKS.stripeHost);
+  const port = env("STRIPE_PORT") ?? (key ? undefined : EMULATOR_FALLBACKS.stripePort);
+  const protocol = env("STRIPE_PROTOCOL") ?? (key ? undefined : EMULATOR_FALLBACKS.stripeProtocol);
+  const client = new Stripe(key ?? EMULATOR_FALLBACKS.stripeKey, {
     // The recipe sets each request's timeout from its deadline and leaves retries to core.
     maxNetworkRetries: 0,
     telemetry: false,
@@ -137,10 +144,10 @@ function stripe(env: Env): StripeService {
 function segment(env: Env): SegmentService {
   const writeKey = env("SEGMENT_WRITE_KEY");
   const host =
-    env("SEGMENT_HOST") ?? (writeKey ? "https://api.segment.io" : EMULATOR_DEFAULTS.segmentHost);
+    env("SEGMENT_HOST") ?? (writeKey ? "https://api.segment.io" : EMULATOR_FALLBACKS.segmentHost);
   const path = env("SEGMENT_PATH") ?? "/v1/batch";
   const analytics = new Analytics({
-    writeKey: writeKey ?? EMULATOR_DEFAULTS.segmentWriteKey,
+    writeKey: writeKey ?? EMULATOR_FALLBACKS.segmentWriteKey,
     host,
     path,
     maxRetries: 1,
@@ -159,7 +166,7 @@ export function createServices(
     slack: slack(env),
     stripe: stripe(env),
     segment: segment(env),
-    inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_DEFAULTS.inboxUrl,
+    inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_FALLBACKS.inboxUrl,
   };
 }
 

@@ -1,5 +1,5 @@
-import type { RecipeTestConfig } from "../../src/conformance.ts";
-import { TOKEN_MARKERS } from "../../src/fixtures.ts";
+import type { RecipeTestConfig } from "../../src/index.ts";
+import { TOKEN_MARKERS } from "../../src/index.ts";
 import {
   DELIVERY_FIELDS,
   type Flaws,

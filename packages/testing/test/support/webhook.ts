@@ -2,7 +2,7 @@
 // that POSTs JSON about auth events to an endpoint, and the endpoint, built on startHttpEmulator. Each
 // flaw turns on one mistake a real recipe could make, so that each check can be shown to catch one.
 import { type EventName, type HandlerContext, type Recipe, skip } from "@auth-recipes/core";
-import { type Emulator, startHttpEmulator } from "../../src/http-emulator.ts";
+import { type Emulator, startHttpEmulator } from "../../src/index.ts";
 
 export interface Delivery {
   /** The Idempotency-Key header, if any. */

@@ -184,7 +184,7 @@ export function DeliveriesView() {
     <>
       {!deliveries.reachable ? (
         <p className="error" role="alert">
-          The emulators' inbox is not answering. <code>pnpm demo</code> starts them; so does{" "}
+          The emulators' inbox is not answering. <code>npm run demo</code> starts them; so does{" "}
           <code>npx auth-recipes-emulators</code> (then set <code>AUTH_RECIPES_INBOX_URL</code> if
           it is not on port 4000).
         </p>

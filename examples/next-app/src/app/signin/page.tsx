@@ -7,6 +7,8 @@ const ERRORS: Record<string, string> = {
   EmailSignin: "The sign-in email could not be sent. Is the mail server (or its emulator) running?",
   Verification: "That sign-in link has expired or was already used. Ask for a new one.",
   SessionRequired: "Sign in to see that page.",
+  AccessDenied: "That sign-in was refused.",
+  Configuration: "The app's sign-in is misconfigured: see the server's log.",
 };
 
 export default async function SignIn({

@@ -1,0 +1,544 @@
+#!/usr/bin/env node
+// The registry test: the packages go through the project's own release path to a local npm registry,
+// and fresh apps outside the workspace install them from it with npm, as the READMEs say, and use them.
+//
+// 1. Verdaccio (pinned below) on 127.0.0.1, on a free port, with its storage in a temp folder.
+// 2. A throwaway clone of this repository (HEAD, as branch main: changesets reads the git history), where
+//    `changeset version` then `pnpm release` (build, then `changeset publish`) publish every package.
+//    The repository itself is not touched.
+// 3. Each published package: the version `changeset version` gave it, LICENSE in the tarball, homepage,
+//    bugs, repository, and internal dependency ranges that the published versions satisfy.
+// 4. Two apps in the temp folder, one next to next-auth@4 and one next to next-auth@5 beta: every
+//    package's README install line run with npm (only the @auth-recipes scope points at the local
+//    registry), then the README's full configuration type-checked (strict; moduleResolution bundler and
+//    nodenext; TypeScript 5.9 and 7), and a sign-up run against the emulators from ESM and from CommonJS.
+//    In the v4 app, the welcome-email README's install line gives nodemailer 7 (next-auth's Email
+//    provider peers on it; a newer one makes npm refuse later installs), and its fix for 7 ignoring the
+//    abort signal, nodemailer's own timeouts in the SMTP URL or on a transport, is checked to end a hung
+//    SMTP exchange.
+//
+// Writes .ci/results/registry.json (numPassedTests/numFailedTests, which .ci/run's summary adds up) and
+// ends with `registry: N passed, M failed`. Exits 1 when a check failed. Bounded: every command has a
+// timeout, and the whole run stops after 20 minutes.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+
+const VERDACCIO = "6.8.0";
+const NEXT_AUTH = { v4: "next-auth@4.24.15", v5: "next-auth@5.0.0-beta.32" };
+const TYPESCRIPT = "typescript@5.9.3";
+const TYPESCRIPT_7 = "typescript@7.0.2";
+const TYPES_NODE = "@types/node@^20.19.0";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..", "..");
+const RESULTS = join(ROOT, ".ci", "results");
+const work = mkdtempSync(join(tmpdir(), "auth-recipes-registry-"));
+const logs = join(work, "logs");
+mkdirSync(logs);
+// npm's audit and funding requests are not part of an install; without them nothing else goes out.
+const npmEnv = {
+  ...process.env,
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+};
+delete npmEnv.npm_config_registry;
+
+const results = [];
+const children = new Set();
+let logCount = 0;
+
+/** Runs a command, its output to a log file; rejects with the output's tail when it fails or overruns. */
+async function run(command, args, { cwd, env = npmEnv, timeoutMs = 180_000, name = command } = {}) {
+  const log = join(
+    logs,
+    `${String(++logCount).padStart(2, "0")}-${name.replace(/[^\w.-]+/g, "_")}.log`,
+  );
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code, signal] = await once(child, "close");
+  clearTimeout(timer);
+  children.delete(child);
+  writeFileSync(log, `$ ${command} ${args.join(" ")}\n(in ${cwd})\n${output}`);
+  if (code !== 0) {
+    const why = signal ? `killed after ${timeoutMs} ms` : `exit ${code}`;
+    throw new Error(
+      `${command} ${args.join(" ")}: ${why}\n${output.trim().split("\n").slice(-30).join("\n")}`,
+    );
+  }
+  return output;
+}
+
+/** Runs one check and records it; its line goes to `print` (the two apps run at once, each buffering). */
+async function check(name, fn, print = console.log) {
+  const started = Date.now();
+  try {
+    const detail = await fn();
+    results.push({ name, status: "passed", durationMs: Date.now() - started });
+    print(`  ✓ ${name} (${Date.now() - started} ms)${detail ? ` ${detail}` : ""}`);
+  } catch (error) {
+    results.push({
+      name,
+      status: "failed",
+      durationMs: Date.now() - started,
+      message: String(error?.message ?? error),
+    });
+    print(
+      `  ✗ ${name} (${Date.now() - started} ms)\n${String(error?.stack ?? error).replace(/^/gm, "      ")}`,
+    );
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The files of a .tgz, by path: enough of tar for npm's tarballs (ustar headers, regular files). */
+function untar(tgz) {
+  const tar = gunzipSync(tgz);
+  const files = new Map();
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    const header = tar.subarray(offset, offset + 512);
+    const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
+    if (!name) break;
+    const prefix = header.subarray(345, 500).toString("utf8").replace(/\0.*$/s, "");
+    const size = Number.parseInt(
+      header.subarray(124, 136).toString("utf8").replace(/\0.*$/s, "").trim() || "0",
+      8,
+    );
+    const path = prefix ? `${prefix}/${name}` : name;
+    files.set(path, tar.subarray(offset + 512, offset + 512 + size));
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** Verdaccio, installed once per machine outside the repository (npm, with the node-fetch override). */
+async function installVerdaccio() {
+  const dir = join(homedir(), ".cache", "auth-recipes", `verdaccio-${VERDACCIO}`);
+  const bin = join(dir, "node_modules", "verdaccio", "bin", "verdaccio");
+  if (existsSync(bin)) return { dir, bin };
+  mkdirSync(dir, { recursive: true });
+  // Verdaccio 6.8's node-fetch range pulls a release that needs Node 22; 2.7.0 runs on Node 20.
+  const manifest = {
+    private: true,
+    dependencies: { verdaccio: VERDACCIO },
+    overrides: { "node-fetch": "2.7.0" },
+  };
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  await run("npm", ["install", "--no-save", "--loglevel=error"], {
+    cwd: dir,
+    name: "install-verdaccio",
+  });
+  return { dir, bin };
+}
+
+async function startVerdaccio(bin) {
+  const port = await freePort();
+  const home = join(work, "verdaccio");
+  mkdirSync(home);
+  writeFileSync(
+    join(home, "config.yaml"),
+    [
+      "storage: ./storage",
+      "auth:",
+      "  htpasswd:",
+      "    file: ./htpasswd",
+      // No uplinks: this registry holds only what the release publishes; npm gets the rest elsewhere.
+      "uplinks: {}",
+      "packages:",
+      "  '**':",
+      "    access: $all",
+      "    publish: $authenticated",
+      "log: { type: stdout, format: pretty, level: warn }",
+      "",
+    ].join("\n"),
+  );
+  const child = spawn(
+    process.execPath,
+    [bin, "--config", join(home, "config.yaml"), "--listen", `127.0.0.1:${port}`],
+    {
+      cwd: home,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  children.add(child);
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`verdaccio exited:\n${output}`);
+    try {
+      if ((await fetch(`${url}/-/ping`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`verdaccio did not answer within 60 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  // A user for the release to publish as (what `npm adduser` does).
+  const response = await fetch(`${url}/-/user/org.couchdb.user:release`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "release", password: "release-test-password" }),
+  });
+  const { token } = await response.json();
+  if (!token) throw new Error(`verdaccio refused the user: ${response.status}`);
+  return { url, token, child };
+}
+
+/** The `npm install …` lines of a README's Install section, as a user would type them. */
+function readmeInstallLines(readme) {
+  const install = readme.split(/^## /m).find((section) => section.startsWith("Install"));
+  if (!install) return [];
+  return [...install.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((block) => block[1].split("\n"))
+    .map((line) => line.trim())
+    .filter((line) => /^npm (install|i|add)\b/.test(line));
+}
+
+async function release(registry) {
+  const repo = join(work, "repo");
+  await run("git", ["clone", "--quiet", "--no-hardlinks", ROOT, repo], { name: "clone" });
+  await run("git", ["checkout", "--quiet", "-B", "main"], { cwd: repo, name: "branch-main" });
+  // The store is warm from the workspace's own install: this links, it does not download.
+  await run(
+    "pnpm",
+    [
+      "install",
+      "--frozen-lockfile",
+      "--prefer-offline",
+      "--filter",
+      "auth-recipes",
+      "--filter",
+      "./packages/*",
+    ],
+    {
+      cwd: repo,
+      env: process.env,
+      name: "pnpm-install",
+    },
+  );
+  const host = registry.url.replace(/^http:/, "");
+  writeFileSync(
+    join(repo, ".npmrc"),
+    `registry=${registry.url}/\n${host}/:_authToken=${registry.token}\n`,
+  );
+  const env = { ...process.env, npm_config_registry: `${registry.url}/` };
+  await run("pnpm", ["exec", "changeset", "version"], {
+    cwd: repo,
+    env,
+    name: "changeset-version",
+  });
+  const output = await run("pnpm", ["run", "release"], {
+    cwd: repo,
+    env,
+    timeoutMs: 300_000,
+    name: "release",
+  });
+  const packages = readdirSync(join(repo, "packages"))
+    .map((name) => join(repo, "packages", name))
+    .filter((dir) => existsSync(join(dir, "package.json")))
+    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }))
+    .filter(({ manifest }) => !manifest.private);
+  return { repo, packages, output };
+}
+
+async function checkPublished(registry, { dir, manifest }, versions, semver) {
+  const response = await fetch(`${registry.url}/${manifest.name.replace("/", "%2f")}`);
+  if (!response.ok) throw new Error(`${manifest.name} is not on the registry (${response.status})`);
+  const packument = await response.json();
+  const published = packument.versions[manifest.version];
+  if (!published)
+    throw new Error(
+      `${manifest.name}@${manifest.version} was not published (has ${Object.keys(packument.versions)})`,
+    );
+  const problems = [];
+  if (published.license !== "MIT") problems.push(`license is ${published.license}`);
+  if (!published.homepage?.startsWith("https://"))
+    problems.push("no homepage (set homepage and bugs as packages/slack/package.json does)");
+  if (!published.bugs?.url) problems.push("no bugs.url");
+  if (
+    !published.repository?.url ||
+    published.repository.directory !== `packages/${dir.split(/[\\/]/).pop()}`
+  ) {
+    problems.push("repository does not name its directory");
+  }
+  for (const field of ["dependencies", "peerDependencies"]) {
+    for (const [name, range] of Object.entries(published[field] ?? {})) {
+      if (range.startsWith("workspace:")) problems.push(`${field}.${name} is still ${range}`);
+      else if (versions.has(name) && !semver.satisfies(versions.get(name), range)) {
+        problems.push(
+          `${field}.${name} is ${range}, which the published ${versions.get(name)} does not satisfy`,
+        );
+      }
+    }
+  }
+  const tarball = Buffer.from(await (await fetch(published.dist.tarball)).arrayBuffer());
+  const files = untar(tarball);
+  const license = files.get("package/LICENSE");
+  if (!license)
+    problems.push("the tarball has no LICENSE (copy the root LICENSE into the package folder)");
+  else if (!license.equals(readFileSync(join(ROOT, "LICENSE"))))
+    problems.push("its LICENSE differs from the repository's");
+  if (problems.length) throw new Error(problems.join("; "));
+  return `${manifest.version}, ${files.size} files`;
+}
+
+async function app(flavor, registry, packages) {
+  const lines = [];
+  const print = (line) => lines.push(line);
+  try {
+    await appChecks(flavor, registry, packages, print);
+  } finally {
+    console.log(lines.join("\n"));
+  }
+}
+
+async function appChecks(flavor, registry, packages, print) {
+  const dir = join(work, `app-${flavor}`);
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: `app-${flavor}`, private: true, type: "module" }, null, 2)}\n`,
+  );
+  // Only the project's scope comes from the local registry, as a user's app would get it from npm.
+  writeFileSync(join(dir, ".npmrc"), `@auth-recipes:registry=${registry.url}/\n`);
+  const cwd = dir;
+  print(`app-${flavor} (${dir}): ${NEXT_AUTH[flavor]}`);
+
+  let installed = false;
+  await check(
+    `${flavor}: npm install ${NEXT_AUTH[flavor]} and TypeScript, then every README's install line`,
+    async () => {
+      // The app's own dependencies first (the compilers, saved as plain dependencies: one npm run less).
+      await run(
+        "npm",
+        [
+          "install",
+          NEXT_AUTH[flavor],
+          TYPESCRIPT,
+          TYPES_NODE,
+          `typescript7@npm:${TYPESCRIPT_7}`,
+          "--loglevel=error",
+        ],
+        {
+          cwd,
+          name: `${flavor}-next-auth`,
+        },
+      );
+      const lines = [];
+      for (const { dir: packageDir } of packages) {
+        for (const line of readmeInstallLines(
+          readFileSync(join(packageDir, "README.md"), "utf8"),
+        )) {
+          lines.push(line);
+          const [command, ...args] = line.split(/\s+/);
+          await run(command, args, { cwd, name: `${flavor}-${args.join("-")}` });
+        }
+      }
+      const missing = packages.filter(({ manifest }) => {
+        const file = join(cwd, "node_modules", manifest.name, "package.json");
+        return (
+          !existsSync(file) || JSON.parse(readFileSync(file, "utf8")).version !== manifest.version
+        );
+      });
+      if (missing.length)
+        throw new Error(
+          `not installed at the released version: ${missing.map((p) => p.manifest.name)}`,
+        );
+      installed = true;
+      return `(${lines.length} lines)`;
+    },
+    print,
+  );
+  if (!installed) return;
+
+  for (const file of [
+    "tsconfig.bundler.json",
+    "tsconfig.nodenext.json",
+    "sign-up.mjs",
+    "sign-up.cjs",
+    "sign-up-flow.cjs",
+    "nodemailer-timeouts.mjs",
+  ]) {
+    cpSync(join(HERE, "app", file), join(dir, file));
+  }
+  cpSync(join(HERE, "app", `auth-${flavor}.ts`), join(dir, "auth.ts"));
+
+  for (const [label, tsc] of [
+    ["TypeScript 5.9", join(dir, "node_modules", "typescript", "bin", "tsc")],
+    ["TypeScript 7", join(dir, "node_modules", "typescript7", "bin", "tsc")],
+  ]) {
+    for (const resolution of ["bundler", "nodenext"]) {
+      await check(
+        `${flavor}: the README's configuration type-checks (${label}, strict, moduleResolution ${resolution})`,
+        async () => {
+          const version = (
+            await run(process.execPath, [tsc, "--version"], { cwd, name: `${flavor}-tsc-version` })
+          ).trim();
+          await run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], {
+            cwd,
+            name: `${flavor}-tsc-${resolution}`,
+          });
+          return `(${version})`;
+        },
+        print,
+      );
+    }
+  }
+  for (const entry of ["sign-up.mjs", "sign-up.cjs"]) {
+    await check(
+      `${flavor}: a sign-up reaches all four emulators (${entry.endsWith(".mjs") ? "ESM" : "CommonJS"})`,
+      async () => {
+        const output = await run(process.execPath, [entry], {
+          cwd,
+          timeoutMs: 60_000,
+          name: `${flavor}-${entry}`,
+        });
+        const summary = JSON.parse(output.trim().split("\n").pop());
+        return `(${summary.entry.split("node_modules/").pop()})`;
+      },
+      print,
+    );
+  }
+  if (flavor === "v4") {
+    const readme = readFileSync(
+      join(
+        packages.find((p) => p.manifest.name === "@auth-recipes/welcome-email").dir,
+        "README.md",
+      ),
+      "utf8",
+    );
+    const query = readme.match(/EMAIL_SERVER="smtp:\/\/[^"?]*\?([^"]+)"/)?.[1];
+    await check(
+      "v4: the README installs nodemailer 7, and its timeouts (SMTP URL, createTransport) end a hung SMTP exchange",
+      async () => {
+        if (!query)
+          throw new Error(
+            "the welcome-email README no longer shows the EMAIL_SERVER line with timeouts",
+          );
+        const output = await run(process.execPath, ["nodemailer-timeouts.mjs"], {
+          cwd,
+          env: { ...process.env, README_SMTP_QUERY: query },
+          timeoutMs: 60_000,
+          name: "v4-nodemailer",
+        });
+        const summary = JSON.parse(output.trim().split("\n").pop());
+        const forms = summary.forms.map(
+          (f) => `${f.form}: settled in ${f.settledMs} ms, hung up after ${f.connectionHeldMs} ms`,
+        );
+        return `(nodemailer ${summary.nodemailer}; ${forms.join("; ")})`;
+      },
+      print,
+    );
+  }
+}
+
+function finish(code) {
+  for (const child of children) child.kill("SIGKILL");
+  const passed = results.filter((result) => result.status === "passed").length;
+  const failed = results.length - passed;
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(
+    join(RESULTS, "registry.json"),
+    `${JSON.stringify({ numTotalTests: results.length, numPassedTests: passed, numFailedTests: failed, testResults: results }, null, 2)}\n`,
+  );
+  const ok = failed === 0 && code === 0;
+  if (!ok) console.log(`logs kept in ${logs}`);
+  console.log(`registry: ${passed} passed, ${failed} failed`);
+  // The two apps hold about 1 GB (next, with its compiler binaries, comes with next-auth as a peer).
+  for (const entry of readdirSync(work)) {
+    if (ok || entry !== "logs") rmSync(join(work, entry), { recursive: true, force: true });
+  }
+  if (ok) rmSync(work, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
+}
+
+const watchdog = setTimeout(() => {
+  results.push({
+    name: "the registry test finishes within 20 minutes",
+    status: "failed",
+    durationMs: 1_200_000,
+  });
+  finish(1);
+}, 1_200_000);
+watchdog.unref();
+
+try {
+  const started = Date.now();
+  const { dir: verdaccioDir, bin } = await installVerdaccio();
+  const registry = await startVerdaccio(bin);
+  console.log(`verdaccio ${VERDACCIO} on ${registry.url} (${Date.now() - started} ms)`);
+  const semver = createRequire(join(verdaccioDir, "package.json"))("semver");
+
+  let released;
+  await check(
+    "changeset version, then pnpm release (build, changeset publish), on a throwaway clone",
+    async () => {
+      released = await release(registry);
+      return `(${released.packages.length} packages)`;
+    },
+  );
+  if (released) {
+    const versions = new Map(
+      released.packages.map(({ manifest }) => [manifest.name, manifest.version]),
+    );
+    for (const pkg of released.packages) {
+      await check(
+        `${pkg.manifest.name}: published with LICENSE, homepage, bugs, repository and resolvable ranges`,
+        () => checkPublished(registry, pkg, versions, semver),
+      );
+    }
+    // The two apps at once: their installs wait on the network more than on the CPU.
+    await Promise.all([
+      app("v4", registry, released.packages),
+      app("v5", registry, released.packages),
+    ]);
+  }
+  finish(0);
+} catch (error) {
+  results.push({
+    name: "registry test setup",
+    status: "failed",
+    durationMs: 0,
+    message: String(error?.message ?? error),
+  });
+  console.log(String(error?.stack ?? error));
+  finish(1);
+}

@@ -1,0 +1,106 @@
+// What every check does around the recipe: bound its timeout, start from a clean emulator, build the
+// recipe without crashing, find its default events and dispatch one event through core.
+import {
+  EVENT_NAMES,
+  type EventName,
+  type HandlerResult,
+  type Recipe,
+  type RecipeError,
+} from "@auth-recipes/core";
+import type { DispatchedEvent } from "../dispatch.ts";
+import type { Emulator } from "../emulator/types.ts";
+import type { RecipeTestConfig } from "./config.ts";
+import { describeError, fail } from "./errors.ts";
+import { hostOf, type RecipeHost } from "./host.ts";
+
+const DEFAULT_TIMEOUT_MS = 1000;
+
+/** The config's timeout, checked: a positive, finite number of ms. */
+export function timeoutOf(config: { timeoutMs?: number | undefined }): number {
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new RangeError('[auth-recipes/testing] option "timeoutMs" must be a positive number');
+  }
+  return timeoutMs;
+}
+
+/** How much later than its timeout a handler may settle: half of it, at least 300 ms. */
+export function marginOf(timeoutMs: number): number {
+  return Math.max(300, timeoutMs / 2);
+}
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise<void>((wake) => setTimeout(wake, ms));
+
+/** Clears every fault, and the emulator's state, so that a check starts from nothing. */
+export async function prepare(emulator: Emulator): Promise<void> {
+  await emulator.up();
+  emulator.reset();
+}
+
+/** Builds the recipe from valid options, failing the check (not crashing it) when the factory throws. */
+export function build<E extends Emulator, O extends object>(
+  config: RecipeTestConfig<E, O>,
+  emulator: E,
+): Recipe {
+  let recipe: Recipe;
+  try {
+    recipe = config.factory(config.options(emulator));
+  } catch (error) {
+    fail(`the factory threw with the valid options: ${describeError(error)}`);
+  }
+  if (typeof recipe !== "object" || recipe === null) {
+    fail(`the factory returned ${recipe === null ? "null" : typeof recipe}, not a recipe`);
+  }
+  if (typeof recipe.events !== "object" || recipe.events === null) {
+    fail('the recipe has no "events" object');
+  }
+  return recipe;
+}
+
+/** The events the recipe handles by default, in next-auth's order. */
+export function defaultEvents(recipe: Recipe): EventName[] {
+  const events = recipe.events as Record<string, unknown>;
+  return EVENT_NAMES.filter((event) => typeof events[event] === "function");
+}
+
+/** What one dispatched event ended as, for one recipe. */
+export interface Dispatched {
+  event: EventName;
+  message: unknown;
+  result: HandlerResult;
+  errors: RecipeError[];
+  /** From the call to the composed callback's resolution, in ms. */
+  ms: number;
+}
+
+/**
+ * Dispatches one event to the recipe alone (with `retry` in place of its own, if given) through the
+ * config's host, failing the check (naming the host) when the host throws or reports nothing.
+ */
+export async function dispatch(
+  config: { host?: RecipeHost | undefined },
+  recipe: Recipe,
+  event: EventName,
+  message: unknown,
+  retry?: Recipe["retry"],
+): Promise<Dispatched> {
+  const host = hostOf(config);
+  let dispatched: DispatchedEvent;
+  try {
+    dispatched = await host.dispatch(
+      [retry === undefined ? recipe : { ...recipe, retry }],
+      event,
+      message as never,
+    );
+  } catch (error) {
+    fail(`the ${host.name} host threw dispatching ${event}: ${describeError(error)}`);
+  }
+  const result = dispatched?.report?.results?.[0];
+  if (!result) fail(`the ${host.name} host reported nothing for ${event}`);
+  if (!Array.isArray(dispatched.errors)) {
+    fail(`the ${host.name} host reported no errors array for ${event}`);
+  }
+  return { event, message, result, errors: dispatched.errors, ms: dispatched.durationMs };
+}
