@@ -45,7 +45,9 @@ export async function startQueueMode(step: (line: string) => void): Promise<Queu
   let stopping = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const run = (appEnv: Record<string, string>) => {
-    const started = startWorker({ ...appEnv, ...env }, (line) => {
+    // AUTH_RECIPES_DEBUG as the app has it: one line per job, as the app prints one per event.
+    const debug = { AUTH_RECIPES_DEBUG: process.env.AUTH_RECIPES_DEBUG ?? "1" };
+    const started = startWorker({ ...appEnv, ...debug, ...env }, (line) => {
       if (line.trim()) console.log(`\x1b[2m[worker]\x1b[0m ${line.replace(/^\[worker\] /, "")}`);
     });
     worker = started;
