@@ -5,7 +5,15 @@ const config: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // The SDKs and the SQLite driver run on the server as installed, not bundled: better-sqlite3 is a
   // native addon, and the SDKs read their own package files at run time.
-  serverExternalPackages: ["better-sqlite3", "nodemailer", "stripe", "@segment/analytics-node"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "nodemailer",
+    "stripe",
+    "@segment/analytics-node",
+    // BullMQ reads its Lua scripts from its package files at run time.
+    "bullmq",
+    "ioredis",
+  ],
   poweredByHeader: false,
   // `pnpm --filter @auth-recipes/example-next-app typecheck` checks the types (CI's typecheck step);
   // skipping it here keeps `next build` in the demo and the browser tests short.

@@ -15,6 +15,8 @@ export const RECIPE_PACKAGES: readonly string[] = [
   "stripe",
   "segment",
   "testing",
+  // Queue mode's enqueue and worker.
+  "bullmq",
 ];
 
 /** The pnpm the repository pins (a root dev dependency), so nothing is fetched or installed. */

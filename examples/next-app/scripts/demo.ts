@@ -16,6 +16,7 @@ import {
 } from "./build.ts";
 import { type NextServer, startNext } from "./next-server.ts";
 import { APP_DIR, freePort, portIsFree, stopServer } from "./processes.ts";
+import { type QueueMode, startQueueMode } from "./queue-demo.ts";
 
 const say = (line = "") => console.log(line);
 const step = (line: string) => console.log(`\x1b[2m›\x1b[0m ${line}`);
@@ -118,6 +119,10 @@ async function main(): Promise<void> {
   loadEnvFiles();
   const started = performance.now();
   if (process.argv.includes("--fresh")) removeDatabase();
+  // `--queue`: before anything starts, so a missing redis-server is said at once.
+  const queue: QueueMode | undefined = process.argv.includes("--queue")
+    ? await startQueueMode(step)
+    : undefined;
 
   // 1. Build what is missing or out of date: the packages the app bundles, the emulators' bin, the app.
   const stale = stalePackages(RECIPE_PACKAGES);
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
     const owner = SERVICES.find((service) => service.prefix.some((p) => name.startsWith(p)));
     if (!owner || !real.includes(owner)) env[name] = value;
   }
+  Object.assign(env, queue?.env);
 
   // 3. The app, on PORT or 3000 if free, else on any free port.
   const wanted = Number(process.env.PORT || 3000);
@@ -159,8 +165,10 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     emulators.child.kill("SIGTERM");
+    await queue?.stop();
     throw error;
   }
+  queue?.startWorker(env);
 
   // 4. Ctrl-C (or SIGTERM, or either child dying) stops both: the app by the process that listens.
   let stopping = false;
@@ -169,7 +177,7 @@ async function main(): Promise<void> {
     stopping = true;
     say("\nStopping the app and the emulators…");
     const inboxPort = Number(new URL(emulators.ready.inbox).port);
-    await Promise.all([app.stop(), stopServer(inboxPort, emulators.child)]);
+    await Promise.all([app.stop(), stopServer(inboxPort, emulators.child), queue?.stop()]);
     say("Stopped.");
     process.exit(code);
   };
@@ -197,6 +205,7 @@ async function main(): Promise<void> {
   say(`  App          ${app.origin}`);
   say(`  Deliveries   ${app.origin}/deliveries`);
   say(`  Database     ${database}`);
+  if (queue) say(`  Queue        ${queue.describe()}`);
   say(
     `  Emulators    ${emulated.join(", ") || "none"}${real.length ? `; real: ${real.map((s) => s.name).join(", ")}` : ""} (inbox ${emulators.ready.inbox})`,
   );

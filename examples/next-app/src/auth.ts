@@ -4,12 +4,13 @@ import { appAdapter } from "./db/adapter.ts";
 import { db } from "./db/database.ts";
 import { appEvents, RECIPE_NAMES } from "./events.ts";
 import { getServices } from "./lib/services.ts";
+import { appQueue } from "./queue.ts";
 
 /**
  * Which recipes run: `AUTH_RECIPES` as a comma-separated list of names, `none` for none (the browser
  * tests measure sign-in without them), all four when unset.
  */
-function enabledRecipes(): Set<string> {
+export function enabledRecipes(): Set<string> {
   const value = process.env.AUTH_RECIPES?.trim();
   if (!value) return new Set(RECIPE_NAMES);
   if (value === "none") return new Set();
@@ -25,7 +26,7 @@ function enabledRecipes(): Set<string> {
   return names;
 }
 
-function timeoutMs(): number {
+export function timeoutMs(): number {
   const value = Number(process.env.AUTH_RECIPES_TIMEOUT_MS || 5_000);
   if (!(value > 0)) {
     throw new RangeError("AUTH_RECIPES_TIMEOUT_MS must be a positive number of milliseconds");
@@ -65,6 +66,7 @@ export function authOptions(): NextAuthOptions {
       enabled: enabledRecipes(),
       timeoutMs: timeoutMs(),
       debug: process.env.AUTH_RECIPES_DEBUG === "1",
+      queue: appQueue(),
     }),
   };
   return options;

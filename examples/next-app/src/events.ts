@@ -1,3 +1,4 @@
+import { enqueueRecipes } from "@auth-recipes/bullmq";
 import {
   type ComposedEvents,
   composeEvents,
@@ -9,6 +10,7 @@ import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
+import type { Queue } from "bullmq";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "./db/database.ts";
 import { users } from "./db/schema.ts";
@@ -34,6 +36,11 @@ export interface AppEventsOptions {
   timeoutMs?: number;
   /** Logs each event's outcome, recipe by recipe. */
   debug?: boolean;
+  /**
+   * Queue mode: the events only add jobs to this queue, and `scripts/worker.ts` runs the same recipes.
+   * @default none: the recipes run in the request
+   */
+  queue?: Queue;
 }
 
 function idOf(user: { id?: unknown }): string {
@@ -51,7 +58,11 @@ export function stripeCustomerIdOf(db: AppDatabase, userId: string): string | nu
   return row?.id ?? null;
 }
 
-function recipes(options: AppEventsOptions): RecipeInput[] {
+/**
+ * The enabled recipes, made from the services: the one list both the app and the queue worker run, so the
+ * two processes handle the same events with the same recipes.
+ */
+export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): RecipeInput[] {
   const { services, db } = options;
   const { smtp, slack, stripe, segment } = services;
   const on = options.enabled ?? new Set<string>(RECIPE_NAMES);
@@ -79,12 +90,12 @@ function recipes(options: AppEventsOptions): RecipeInput[] {
  * One line per failed recipe: the recipe, the event and the cause, which core has already redacted of
  * email addresses and keys. Never the event's payload.
  */
-function logRecipeError(error: RecipeError): void {
+export function logRecipeError(error: RecipeError): void {
   console.error(`[auth-recipes] ${error.message}`);
 }
 
 /** One line per event: how long each recipe took and how it ended. */
-function logDispatch(report: DispatchReport): void {
+export function logDispatch(report: DispatchReport): void {
   const results = report.results
     .map((result) => `${result.recipe} ${result.status} ${Math.round(result.durationMs)} ms`)
     .join(", ");
@@ -98,13 +109,17 @@ function logDispatch(report: DispatchReport): void {
  * and Auth.js v5's config both take as they are.
  */
 export function appEvents(options: AppEventsOptions): ComposedEvents {
-  return composeEvents(recipes(options), {
-    timeoutMs: options.timeoutMs ?? 5_000,
-    onError: logRecipeError,
-    // Every dispatch is kept for the deliveries page's timeline; logged too with debug.
-    onSettled: (report) => {
-      recordDispatch(report);
-      if (options.debug) logDispatch(report);
+  const recipes = appRecipes(options);
+  return composeEvents(
+    options.queue ? [enqueueRecipes(recipes, { queue: options.queue })] : recipes,
+    {
+      timeoutMs: options.timeoutMs ?? 5_000,
+      onError: logRecipeError,
+      // Every dispatch is kept for the deliveries page's timeline; logged too with debug.
+      onSettled: (report) => {
+        recordDispatch(report);
+        if (options.debug) logDispatch(report);
+      },
     },
-  });
+  );
 }

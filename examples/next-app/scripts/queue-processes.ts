@@ -1,0 +1,147 @@
+// Queue mode's two extra processes, for `npm run demo -- --queue` and the browser test: a local redis-server on
+// a free port with a temporary directory, and the worker (scripts/worker.ts).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { APP_DIR, freePort, stopServer } from "./processes.ts";
+
+/** A redis-server this process started. */
+export interface LocalRedis {
+  port: number;
+  /** `redis://127.0.0.1:PORT`: the app's and the worker's AUTH_RECIPES_REDIS_URL. */
+  url: string;
+  child: ChildProcess;
+  /** Stops it (nothing left listening) and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** The redis-server to run: REDIS_SERVER, or the one on PATH, or undefined when none is installed. */
+export function redisServerBin(): string | undefined {
+  if (process.env.REDIS_SERVER) return process.env.REDIS_SERVER;
+  try {
+    return (
+      execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim() ||
+      undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** What to tell someone who has no redis-server. */
+export const INSTALL_REDIS =
+  "queue mode needs redis-server: `sudo apt-get install redis-server` (Debian, Ubuntu) or `brew install redis` (macOS), or set AUTH_RECIPES_REDIS_URL to a Redis you run";
+
+/**
+ * Starts redis-server on a free loopback port, in a new temporary directory, with the append-only file on
+ * (a restart keeps the jobs) and `noeviction` (BullMQ's keys must never be evicted).
+ */
+export async function startLocalRedis(bin = redisServerBin()): Promise<LocalRedis> {
+  if (!bin) throw new Error(INSTALL_REDIS);
+  const dir = mkdtempSync(join(tmpdir(), "next-app-redis-"));
+  const port = await freePort();
+  const child = spawn(
+    bin,
+    [
+      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir],
+      ...["--save", "", "--appendonly", "yes", "--maxmemory-policy", "noeviction"],
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start:\n${output}`)),
+      10_000,
+    );
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code}):\n${output}`));
+    });
+  }).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      await stopServer(port, child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A running scripts/worker.ts. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Every line it printed, in order. */
+  log: string[];
+  /** Resolves once it printed that it runs (its connection to Redis is being made). */
+  ready: Promise<void>;
+  /** SIGTERM (it finishes or hands back its jobs), SIGKILL after `graceMs`; resolves when it is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts the worker with tsx, the app's variables over the current environment. */
+export function startWorker(
+  env: Record<string, string | undefined>,
+  onLine?: (line: string) => void,
+): WorkerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "worker.ts")], {
+    cwd: APP_DIR,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log: string[] = [];
+  let markReady: () => void = () => {};
+  let markFailed: (error: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  ready.catch(() => {});
+  let pending = "";
+  const onData = (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      log.push(line);
+      onLine?.(line);
+      if (line.startsWith("[worker] running")) markReady();
+    }
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.once("exit", (code, signal) =>
+    markFailed(new Error(`the worker exited (${signal ?? code}):\n${log.join("\n")}`)),
+  );
+  return {
+    child,
+    log,
+    ready,
+    async stop(graceMs = 12_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { RecipeJobData } from "@auth-recipes/bullmq";
+import type { Job, JobType, Queue } from "bullmq";
+
+/** One recipe job, as the deliveries page shows it in queue mode. */
+export interface QueuedJob {
+  id: string;
+  recipe: string;
+  event: string;
+  /** BullMQ's state: `waiting`, `active`, `delayed` (waiting out a retry's backoff), `completed`, `failed`. */
+  state: JobState;
+  /** Attempts started so far (a killed worker's attempt counts). */
+  attempts: number;
+  /** The last failure's message, already redacted of emails and keys by the worker. */
+  failedReason: string | undefined;
+  createdAt: number;
+  finishedAt: number | undefined;
+}
+
+export type JobState = "waiting" | "active" | "delayed" | "completed" | "failed";
+
+/** What `GET /api/jobs` answers. */
+export interface JobsSnapshot {
+  /** False when the app runs the recipes in the request (AUTH_RECIPES_REDIS_URL unset). */
+  queueMode: boolean;
+  /** False when Redis did not answer. */
+  reachable: boolean;
+  counts: Record<JobState, number>;
+  /** The newest jobs first, at most {@link LIMIT} of each state. */
+  jobs: QueuedJob[];
+}
+
+const STATES: readonly JobState[] = ["active", "waiting", "delayed", "failed", "completed"];
+const LIMIT = 50;
+
+function summary(job: Job<RecipeJobData>, state: JobState): QueuedJob {
+  return {
+    id: String(job.id),
+    recipe: job.data?.recipe ?? "?",
+    event: job.data?.event ?? "?",
+    state,
+    attempts: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
+    failedReason: job.failedReason || undefined,
+    createdAt: job.timestamp,
+    finishedAt: job.finishedOn,
+  };
+}
+
+/** The queue's recent jobs and counts, state by state (a job is read in the state it was listed in). */
+export async function readJobs(queue: Queue): Promise<JobsSnapshot> {
+  const counts = (await queue.getJobCounts(...STATES)) as Record<JobState, number>;
+  const jobs: QueuedJob[] = [];
+  for (const state of STATES) {
+    const found = (await queue.getJobs([state as JobType], 0, LIMIT - 1)) as Job<RecipeJobData>[];
+    for (const job of found) if (job) jobs.push(summary(job, state));
+  }
+  jobs.sort((a, b) => b.createdAt - a.createdAt || a.recipe.localeCompare(b.recipe));
+  return { queueMode: true, reachable: true, counts, jobs };
+}
+
+/** The answer when there is no queue to read, or it did not answer. */
+export function noJobs(queueMode: boolean): JobsSnapshot {
+  const counts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 };
+  return { queueMode, reachable: !queueMode, counts, jobs: [] };
+}
