@@ -1,36 +1,24 @@
 // The API reference, generated from every published package's TSDoc at every docs build into docs/api/
 // (git-ignored: it is never written or copied by hand).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-
-const packagesDir = new URL("../packages/", import.meta.url);
-
-/** Every published package with an entry point: private packages and unfinished ones are left out. */
-const packages = readdirSync(packagesDir).filter((name) => {
-  const manifest = new URL(`${name}/package.json`, packagesDir);
-  if (!existsSync(manifest) || !existsSync(new URL(`${name}/src/index.ts`, packagesDir)))
-    return false;
-  return JSON.parse(readFileSync(manifest, "utf8")).private !== true;
-});
+import { apiEntries } from "./typedoc/entries.mjs";
 
 /** @type {Partial<import("typedoc").TypeDocOptions & import("typedoc-plugin-markdown").PluginOptions & Record<string, unknown>>} */
 export default {
-  entryPointStrategy: "packages",
-  entryPoints: packages.map((name) => `../packages/${name}`),
-  packageOptions: {
-    entryPoints: ["src/index.ts"],
-    tsconfig: "tsconfig.json",
-    readme: "none",
-    // `pnpm typecheck` checks the packages; a half-edited test file must not stop the docs.
-    skipErrorChecking: true,
-    excludeInternal: true,
-    disableSources: true,
-    disableGit: true,
-    // Options read in the order their TSDoc was written: required ones first, as the packages declare them.
-    sort: ["kind", "source-order"],
-  },
+  // One program over every package's entry points, each module named by its import path (the plugin
+  // module-names.mjs): api/@auth-recipes/core.md, api/@auth-recipes/core/kit.md.
+  entryPointStrategy: "resolve",
+  entryPoints: apiEntries().map(({ file }) => file),
+  tsconfig: "tsconfig.api.json",
+  // `pnpm typecheck` checks the packages; a half-edited file must not stop the docs.
+  skipErrorChecking: true,
+  excludeInternal: true,
+  disableGit: true,
+  // Options read in the order their TSDoc was written: required ones first, as the packages declare them.
+  sort: ["kind", "source-order"],
   plugin: [
     "typedoc-plugin-markdown",
     "typedoc-vitepress-theme",
+    "./typedoc/module-names.mjs",
     "./typedoc/hide-external-inherited.mjs",
     "./typedoc/fix-anchors.mjs",
   ],

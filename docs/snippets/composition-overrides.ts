@@ -13,9 +13,9 @@ export const events = composeEvents(
       timeoutMs: 15_000,
       retry: { retries: 4, maxDelayMs: 2_000 },
     }),
-    // Any recipe is a plain object: spread it to override its policy. Slack does not deduplicate
-    // posts, so a retry after a lost answer could post twice: turn retries off for it alone.
-    { ...slackNotify({ client: slack, channel: "#signups" }), retry: false },
+    // Slack does not deduplicate posts, so a retry after a lost answer could post twice: turn
+    // retries off for it alone.
+    slackNotify({ client: slack, channel: "#signups", retry: false }),
     stripeCustomer({ stripe, onCustomerCreated: saveCustomerId }),
   ],
   {
