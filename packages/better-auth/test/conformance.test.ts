@@ -1,6 +1,6 @@
 // The shared conformance suite, run for each real recipe inside a real better-auth instance: the same
-// checks (shape, required options, delivery, upstream failures, hostile input, secrets, idempotent
-// retries) and the same expectations at the emulators as each recipe's own suite under next-auth.
+// checks (shape, required options, delivery, idempotent retries, upstream failures, hostile input,
+// secrets) and the same expectations at the emulators as each recipe's own suite under next-auth.
 // Every recipe here handles only events better-auth has a database hook for (none handles `session`,
 // which better-auth reads without a hook), so no check needs its events narrowed for this host.
 

@@ -11,16 +11,20 @@ import { checkRecipeShape } from "./shape.ts";
 import { checkUpstreamFailure, FAULT_NAMES } from "./upstream-failure.ts";
 
 /**
- * The checks every recipe owes, in the order they run: shape, required options, delivery, the three
- * upstream failures, hostile input, secrets, and (with `effects`) idempotent retries. `testRecipe` from
- * `@auth-recipes/testing/vitest` registers them as tests; other runners can loop over them.
+ * The checks every recipe owes, in the order they run: shape, required options, delivery, (with
+ * `effects`) idempotent retries, the three upstream failures, hostile input and secrets. `testRecipe`
+ * from `@auth-recipes/testing/vitest` registers them as tests; other runners can loop over them.
+ *
+ * The idempotency check counts every effect the emulator holds, so it runs before the checks that make
+ * deliveries fail: a recipe that keeps a failed call and delivers it later (as it should, when nothing
+ * may be lost) would otherwise have that late effect counted as a duplicate of the retried delivery.
  */
 export function conformanceChecks<E extends Emulator, O extends object>(
   config: RecipeTestConfig<E, O>,
 ): ConformanceCheck<E>[] {
   timeoutOf(config);
   hostOf(config);
-  const checks: ConformanceCheck<E>[] = [
+  return [
     {
       title: `is a valid recipe named "${config.name}" that handles only next-auth's events`,
       run: (emulator) => checkRecipeShape(config, emulator),
@@ -33,6 +37,14 @@ export function conformanceChecks<E extends Emulator, O extends object>(
       title: "delivers each default event to the service",
       run: (emulator) => checkDelivery(config, emulator),
     },
+    ...(config.effects
+      ? [
+          {
+            title: "does not duplicate its effect when a delivery is retried",
+            run: (emulator: E) => checkIdempotentRetry(config, emulator),
+          },
+        ]
+      : []),
     ...(["error", "hang", "down"] as const).map((fault) => ({
       title: `settles within its timeout and reports to onError when the upstream is ${FAULT_NAMES[fault]}`,
       run: (emulator: E) => checkUpstreamFailure(config, emulator, fault),
@@ -46,11 +58,4 @@ export function conformanceChecks<E extends Emulator, O extends object>(
       run: (emulator) => checkNoSecretsInErrors(config, emulator),
     },
   ];
-  if (config.effects) {
-    checks.push({
-      title: "does not duplicate its effect when a delivery is retried",
-      run: (emulator) => checkIdempotentRetry(config, emulator),
-    });
-  }
-  return checks;
 }

@@ -90,6 +90,12 @@ export interface Flaws {
   leaksToken?: boolean;
   leaksEmail?: boolean;
   keyPerAttempt?: boolean;
+  /**
+   * Not a flaw: where failed calls wait. When given, a call that failed in a way that may pass is kept
+   * there and sent again (same key) before the next delivery, by any recipe built with these flaws, as
+   * a recipe that must lose nothing does (Segment's keeps them on its client).
+   */
+  keepsFailedCalls?: RequestInit[];
 }
 
 class WebhookError extends Error {
@@ -145,16 +151,30 @@ export function webhook(options: WebhookOptions, flaws: Flaws = {}): Recipe {
         if (!response.ok) throw new Error(`ping answered ${response.status}`);
       });
     }
+    const call: RequestInit = { method: "POST", headers, body };
+    const kept = flaws.keepsFailedCalls;
+    const keep = () => kept?.push(call);
+    if (kept?.length) {
+      await Promise.all(
+        kept.splice(0).map((earlier) =>
+          fetch(url, { ...earlier, signal: context.signal })
+            .then(async (answer) => {
+              await answer.arrayBuffer();
+              if (answer.status >= 500) kept.push(earlier);
+            })
+            .catch(() => kept.push(earlier)),
+        ),
+      );
+    }
     let response: Response;
     try {
       response = await fetch(url, {
-        method: "POST",
-        headers,
-        body,
+        ...call,
         ...(flaws.ignoresSignal ? {} : { signal: context.signal }),
       });
       await response.arrayBuffer();
     } catch (error) {
+      keep();
       if (flaws.swallowsErrors) return;
       // A timeout: core's own TimeoutError, which it reports as such.
       if (context.signal.aborted) throw context.signal.reason;
@@ -163,6 +183,7 @@ export function webhook(options: WebhookOptions, flaws: Flaws = {}): Recipe {
     }
     if (!response.ok && !flaws.swallowsErrors) {
       const status = response.status;
+      if (status >= 500) keep();
       let message = `the endpoint answered ${status}`;
       if (flaws.leaksToken) message += ` for token ${token}`;
       if (flaws.leaksEmail) message += ` while notifying ${user.email}`;
