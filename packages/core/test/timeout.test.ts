@@ -25,7 +25,8 @@ describe("timeouts", () => {
     await events.createUser!({ user });
     const elapsed = performance.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(95);
-    expect(elapsed).toBeLessThan(300);
+    // The handler never settles: only the timeout can end the call. Room for a busy machine.
+    expect(elapsed).toBeLessThan(1000);
     expect(signal!.aborted).toBe(true);
     expect((signal!.reason as Error).name).toBe("TimeoutError");
     expect(errors).toHaveLength(1);
@@ -99,7 +100,8 @@ describe("timeouts", () => {
     );
     await events.signIn!({ user });
     const [short, long] = reports[0]!.results;
-    expect(short!.durationMs).toBeLessThan(150);
+    // Short stopped at its own 50 ms, well before the option's 200 ms that long waited out.
+    expect(short!.durationMs).toBeLessThan(180);
     expect(long!.durationMs).toBeGreaterThanOrEqual(195);
   });
 
