@@ -146,7 +146,7 @@ export function enqueueRecipes(
         // worker's spans join the sign-in's trace (see the Tracing guide).
         const enqueue = { event, dispatchId: context.dispatchId, recipe: name, recipes: names };
         await traceEnqueue({ ...enqueue, queue: queue.name }, (carrier) =>
-          addWithin(queue, withCarrier(jobs, carrier), budget, context.signal),
+          addWithin(queue, withCarrier(jobs, carrier), budget),
         );
         return;
       } catch (cause) {
@@ -197,24 +197,24 @@ async function connectionStatus(queue: Queue): Promise<string | undefined> {
  * Adds the jobs, or rejects within `budget` ms. A connection that is not ready fails at once, before any
  * command is sent: ioredis would keep the command in its offline queue and send it on reconnect, after
  * the fallback already ran the recipes.
+ *
+ * The budget ends at the handler's deadline at the latest, which is when core aborts the handler's
+ * signal: the timer alone bounds the wait. Not reading `context.signal` also spares every sign-in the
+ * AbortController core creates only for a handler that asks for one.
  */
 async function addWithin(
   queue: Queue,
   jobs: Parameters<Queue["addBulk"]>[0],
   budget: number,
-  signal: AbortSignal,
 ): Promise<void> {
   if (!(budget > 0)) throw new Error("no time left before the deadline");
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
   let late = false;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new Error(`the queue did not answer within ${Math.round(budget)} ms`)),
       budget,
     );
-    onAbort = () => reject(new Error("the handler's deadline passed"));
-    signal.addEventListener("abort", onAbort, { once: true });
   });
   const adding = (async () => {
     const status = await connectionStatus(queue);
@@ -233,6 +233,5 @@ async function addWithin(
     throw error;
   } finally {
     clearTimeout(timer);
-    if (onAbort) signal.removeEventListener("abort", onAbort);
   }
 }
