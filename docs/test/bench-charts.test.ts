@@ -97,6 +97,34 @@ describe("benchmark charts", () => {
     expect(layout.path.startsWith("M80.0,")).toBe(true);
   });
 
+  it("charts durable dispatch: the enqueued sign-up against the recipes run in-process", () => {
+    const queue = {
+      delayMs: 50,
+      inProcessMs: summary(76),
+      enqueuedMs: summary(2.5),
+      inProcessCpuMs: summary(21),
+      enqueuedCpuMs: summary(2),
+    };
+    const chart = barCharts({ queue }).find((c) => c.id === "queue");
+    expect(
+      chart?.groups.map((group) => group.bars.map((bar) => [bar.label, bar.text, bar.tone])),
+    ).toEqual([
+      [
+        ["enqueued (@auth-recipes/bullmq)", "2.50 ms", "ours"],
+        ["in-process (composeEvents)", "76.0 ms", "baseline"],
+      ],
+      [
+        ["enqueued", "2.00 ms", "ours"],
+        ["in-process", "21.0 ms", "baseline"],
+      ],
+    ]);
+    const layout = layoutBars(chart!, 680);
+    expect(layout.bars[1]!.barWidth / layout.bars[0]!.barWidth).toBeCloseTo(76 / 2.5, 5);
+    // An older file without the CPU figures: the latency group alone.
+    const { inProcessCpuMs: _, enqueuedCpuMs: __, ...latencyOnly } = queue;
+    expect(barCharts({ queue: latencyOnly })[0]?.groups).toHaveLength(1);
+  });
+
   it("leaves out what the results do not have", () => {
     expect(barCharts({})).toEqual([]);
     expect(throughputChart({})).toBeUndefined();

@@ -182,13 +182,17 @@ describe("the benchmark charts", () => {
   it("are drawn as inline SVG from bench/results.json, one bar per figure", async () => {
     const results = JSON.parse(
       readFileSync(new URL("../../bench/results.json", import.meta.url), "utf8"),
-    ) as { dispatch?: unknown[]; latency?: unknown[] };
+    ) as { dispatch?: unknown[]; latency?: unknown[]; queue?: unknown };
     const { page, problems } = await open("/benchmarks");
     try {
       const charts = page.locator("figure.bench-chart");
       await expect(
         charts.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-chart"))),
-      ).resolves.toEqual(["latency", "dispatch", "throughput"]);
+      ).resolves.toEqual(
+        results.queue
+          ? ["latency", "dispatch", "queue", "throughput"]
+          : ["latency", "dispatch", "throughput"],
+      );
       // Already in the HTML as it was built: the charts need no script and make no request.
       const html = readFileSync(join(DIST, "benchmarks.html"), "utf8");
       expect(html).toContain('data-chart="dispatch"');
@@ -219,6 +223,13 @@ describe("the benchmark charts", () => {
       expect(composed).toHaveLength(results.latency?.length ?? 0);
       for (const [index, [, width]] of composed.entries()) {
         expect(width).toBeLessThan(sequential[index]![1] / 1.5);
+      }
+      if (results.queue) {
+        // Enqueuing is the shorter bar: the sign-up no longer waits for the services.
+        const [enqueued, inProcess] = await page
+          .locator('figure[data-chart="queue"] g.bar rect')
+          .evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute("width"))));
+        expect(enqueued).toBeLessThan(inProcess! / 5);
       }
       // Visible: the dispatch chart has a size on the page.
       const box = await page.locator('figure[data-chart="dispatch"] svg').boundingBox();

@@ -93,6 +93,34 @@ export function barCharts(results: BenchResults): BarChart[] {
       })),
     });
   }
+  const queue = results.queue;
+  if (queue) {
+    out.push({
+      id: "queue",
+      title: "Sign-up latency: the recipes in-process against enqueued",
+      caption: `createUser in a web process of its own, the four recipes run in it or enqueued for BullMQ workers (Redis on loopback), every upstream answering ${queue.delayMs} ms late. Median, whiskers p25–p75.`,
+      groups: [
+        {
+          label: "createUser",
+          bars: [
+            bar("enqueued (@auth-recipes/bullmq)", queue.enqueuedMs, "ours"),
+            bar("in-process (composeEvents)", queue.inProcessMs, "baseline"),
+          ],
+        },
+        ...(queue.inProcessCpuMs && queue.enqueuedCpuMs
+          ? [
+              {
+                label: "web-process CPU per sign-up",
+                bars: [
+                  bar("enqueued", queue.enqueuedCpuMs, "ours"),
+                  bar("in-process", queue.inProcessCpuMs, "baseline"),
+                ],
+              },
+            ]
+          : []),
+      ],
+    });
+  }
   return out;
 }
 

@@ -80,6 +80,38 @@ interface ImportRow {
   bothMs?: Summary;
 }
 
+interface QueueThroughput {
+  workers: number;
+  signups: number;
+  seconds: number;
+  signupsPerSecond: number;
+}
+
+interface QueueChaos {
+  signups: number;
+  workerKills: number;
+  redisRestarts: number;
+  inlineFallbacks: number;
+  inlineFailed?: Record<string, number>;
+  skipped?: Record<string, number>;
+  deadLetters?: Record<string, number>;
+  services: { service: string; expected: number; lost: number; duplicates: number }[];
+  seconds: number;
+}
+
+/** Section 6: durable dispatch through `@auth-recipes/bullmq`, against dispatch in the web process. */
+interface QueueSection {
+  delayMs: number;
+  inProcessMs: Summary;
+  enqueuedMs: Summary;
+  inProcessCpuMs?: Summary;
+  enqueuedCpuMs?: Summary;
+  cpuRatio?: Summary;
+  throughput?: QueueThroughput[];
+  scaling?: number;
+  chaos?: QueueChaos;
+}
+
 interface Goal {
   section: number;
   goal: string;
@@ -106,6 +138,7 @@ export interface BenchResults {
   throughput?: Throughput;
   size?: SizeRow[];
   importTime?: ImportRow[];
+  queue?: QueueSection;
   goals?: Goal[];
 }
 
@@ -202,7 +235,66 @@ export function headlines(results: BenchResults): Headline[] {
       detail: `${throughput.events.toLocaleString("en-US")} sign-ups, ${throughput.concurrency} at a time, on the emulators${throughput.exactlyOnce ? ": every email, message, customer and track delivered exactly once" : ""}`,
     });
   }
+  const queue = results.queue;
+  if (queue) {
+    const chaos = queue.chaos;
+    const lost = chaos?.services.reduce((sum, service) => sum + service.lost, 0);
+    out.push({
+      value: formatMs(queue.enqueuedMs.median),
+      label: "sign-up with the recipes on a queue",
+      detail: `createUser only enqueues (BullMQ, Redis on loopback), instead of ${formatMs(queue.inProcessMs.median)} running the four recipes in the web process${chaos ? `; ${chaos.signups.toLocaleString("en-US")} sign-ups through killed workers and a Redis restart: ${lost} lost` : ""}`,
+    });
+  }
   return out;
+}
+
+const counts = (byRecipe: Record<string, number> | undefined) =>
+  Object.entries(byRecipe ?? {})
+    .map(([recipe, n]) => `${recipe} ${n}`)
+    .join(", ") || "none";
+
+/** Section 6's rows: latency and CPU of the web process, worker throughput, and the chaos run. */
+function queueTable(queue: QueueSection): Table {
+  const rows: string[][] = [
+    ["createUser, the four recipes in-process", formatSummary(queue.inProcessMs)],
+    ["createUser, enqueued (one addBulk)", formatSummary(queue.enqueuedMs)],
+  ];
+  if (queue.inProcessCpuMs && queue.enqueuedCpuMs) {
+    rows.push(
+      ["web-process CPU per sign-up, in-process", formatSummary(queue.inProcessCpuMs)],
+      ["web-process CPU per sign-up, enqueued", formatSummary(queue.enqueuedCpuMs)],
+    );
+  }
+  if (queue.cpuRatio)
+    rows.push(["CPU in-process ÷ enqueued", formatSummary(queue.cpuRatio, ratio)]);
+  for (const run of queue.throughput ?? []) {
+    rows.push([
+      `worker throughput, ${run.workers} worker process${run.workers === 1 ? "" : "es"}`,
+      `${Math.round(run.signupsPerSecond)} sign-ups/s (${(run.signups * 4).toLocaleString("en-US")} jobs in ${run.seconds.toFixed(1)} s)`,
+    ]);
+  }
+  if (queue.scaling !== undefined) rows.push(["two workers ÷ one", ratio(queue.scaling)]);
+  const chaos = queue.chaos;
+  if (chaos) {
+    rows.push(
+      [
+        "chaos run",
+        `${chaos.signups.toLocaleString("en-US")} sign-ups, ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis restart${chaos.redisRestarts === 1 ? "" : "s"}, ${chaos.inlineFallbacks} in-process fallbacks, ${Math.round(chaos.seconds)} s`,
+      ],
+      ["chaos: fallback runs that failed", counts(chaos.inlineFailed)],
+      ["chaos: dead letters (failed jobs kept to retry)", counts(chaos.deadLetters)],
+      ...chaos.services.map((service) => [
+        `chaos: ${service.service}`,
+        `${(service.expected - service.lost).toLocaleString("en-US")} of ${service.expected.toLocaleString("en-US")} delivered; ${service.lost} lost, ${service.duplicates} duplicated`,
+      ]),
+    );
+  }
+  return {
+    title: "Durable dispatch (@auth-recipes/bullmq)",
+    intro: `The four recipes run by workers from a BullMQ queue, against running them in the web process; every upstream answers ${queue.delayMs} ms late for the latency rows. Median (p25 – p75).`,
+    header: ["measure", "value"],
+    rows,
+  };
 }
 
 /** Every table of the benchmarks page, in the bench's section order. */
@@ -319,6 +411,7 @@ export function tables(results: BenchResults): Table[] {
       ]),
     });
   }
+  if (results.queue) out.push(queueTable(results.queue));
   if (results.goals?.length) {
     out.push({
       title: "Goals",
