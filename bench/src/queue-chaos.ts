@@ -3,9 +3,10 @@
 import type { ChildProcess } from "node:child_process";
 import { EnqueueError, enqueueRecipes } from "@auth-recipes/bullmq";
 import { composeEvents } from "@auth-recipes/core";
+import type { RedisServer } from "@auth-recipes/testing";
 import type { Queue } from "bullmq";
 import type { ChaosResult } from "./queue.ts";
-import { child, type RedisProcess, sleep, stopChild } from "./queue-processes.ts";
+import { child, sleep, stopChild } from "./queue-processes.ts";
 import {
   benchUser,
   closeClients,
@@ -70,7 +71,7 @@ function segmentSignedUp(services: Services, users: string[]): ChaosResult["serv
 export async function runChaos(
   queue: Queue,
   services: Services,
-  redis: RedisProcess,
+  redis: RedisServer,
   signups: number,
 ): Promise<ChaosResult> {
   await queue.obliterate({ force: true });

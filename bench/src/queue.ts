@@ -2,10 +2,11 @@
 
 import { enqueueRecipes } from "@auth-recipes/bullmq";
 import { composeEvents } from "@auth-recipes/core";
+import { startRedisServer } from "@auth-recipes/testing";
 import { Queue } from "bullmq";
 import { runChaos } from "./queue-chaos.ts";
 import type { WebOutput } from "./queue-child.ts";
-import { child, startRedis, stopChild, waitCompleted } from "./queue-processes.ts";
+import { child, stopChild, waitCompleted } from "./queue-processes.ts";
 import {
   benchUser,
   closeClients,
@@ -65,7 +66,7 @@ export async function benchQueue(options: {
   throughputSignups: number;
   chaosSignups: number;
 }): Promise<QueueResult> {
-  const [redis, services] = await Promise.all([startRedis(), startServices()]);
+  const [redis, services] = await Promise.all([startRedisServer(), startServices()]);
   const endpoints = endpointsOf(services);
   const queue = new Queue("auth-recipes", { connection: { host: "127.0.0.1", port: redis.port } });
   queue.on("error", () => {});

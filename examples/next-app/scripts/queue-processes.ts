@@ -1,18 +1,16 @@
 // Queue mode's two extra processes, for `npm run demo -- --queue` and the browser test: a local redis-server on
 // a free port with a temporary directory, and the worker (scripts/worker.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP_DIR, freePort, stopServer } from "./processes.ts";
+import { startRedisServer } from "@auth-recipes/testing";
+import { APP_DIR } from "./processes.ts";
 
 /** A redis-server this process started. */
 export interface LocalRedis {
   port: number;
   /** `redis://127.0.0.1:PORT`: the app's and the worker's AUTH_RECIPES_REDIS_URL. */
   url: string;
-  child: ChildProcess;
-  /** Stops it (nothing left listening) and removes its directory. */
+  /** Stops it (it has exited: nothing is left listening) and removes its directory. */
   stop(): Promise<void>;
 }
 
@@ -39,51 +37,8 @@ export const INSTALL_REDIS =
  */
 export async function startLocalRedis(bin = redisServerBin()): Promise<LocalRedis> {
   if (!bin) throw new Error(INSTALL_REDIS);
-  const dir = mkdtempSync(join(tmpdir(), "next-app-redis-"));
-  const port = await freePort();
-  const child = spawn(
-    bin,
-    [
-      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir],
-      ...["--save", "", "--appendonly", "yes", "--maxmemory-policy", "noeviction"],
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start:\n${output}`)),
-      10_000,
-    );
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited (${code}):\n${output}`));
-    });
-  }).catch((error: unknown) => {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  });
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      await stopServer(port, child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const redis = await startRedisServer({ command: bin });
+  return { port: redis.port, url: redis.url, stop: () => redis.close() };
 }
 
 /** A running scripts/worker.ts. */

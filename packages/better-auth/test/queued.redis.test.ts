@@ -3,18 +3,25 @@
 import { enqueueRecipes, startRecipeWorker } from "@auth-recipes/bullmq";
 import type { RecipeError } from "@auth-recipes/core";
 import { segmentTracking } from "@auth-recipes/segment";
-import { type Emulators, startEmulators } from "@auth-recipes/testing";
+import {
+  type Emulators,
+  type RedisServer,
+  startEmulators,
+  startRedisServer,
+} from "@auth-recipes/testing";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
 import { Analytics } from "@segment/analytics-node";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startApp } from "./helpers.ts";
-import { type RedisServer, startRedis } from "./redis-server.ts";
 
 let redis: RedisServer;
 let emulators: Emulators;
 beforeAll(async () => {
-  [redis, emulators] = await Promise.all([startRedis(), startEmulators()]);
+  [redis, emulators] = await Promise.all([
+    startRedisServer({ appendOnly: false }),
+    startEmulators(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([redis?.close(), emulators?.close()]);

@@ -1,8 +1,9 @@
 // The backends the worker suite runs on: BullMQ's Redis backend (the default) and its PostgreSQL backend.
+
+import { startRedisServer } from "@auth-recipes/testing";
 import { createPostgresBackend, Queue } from "bullmq";
 import type { RecipeWorkerOptions } from "../src/index.ts";
 import { postgresBin, startPostgres } from "./postgres-server.ts";
-import { startRedis } from "./redis-server.ts";
 
 export interface TestBackend {
   /** A producer's queue on this backend. */
@@ -13,7 +14,7 @@ export interface TestBackend {
 }
 
 async function redis(): Promise<TestBackend> {
-  const server = await startRedis();
+  const server = await startRedisServer();
   return {
     queue() {
       const queue = new Queue("auth-recipes", {

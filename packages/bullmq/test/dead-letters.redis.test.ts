@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { composeEvents, type RecipeError } from "@auth-recipes/core";
-import { events, users } from "@auth-recipes/testing";
+import { events, type RedisServer, startRedisServer, users } from "@auth-recipes/testing";
 import type { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -11,7 +11,6 @@ import {
   startRecipeWorker,
 } from "../src/index.ts";
 import { producerQueue, recording, upstreamError, waitFor } from "./helpers.ts";
-import { type RedisServer, startRedis } from "./redis-server.ts";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -29,7 +28,7 @@ const audit = recording("audit", ["createUser", "signOut"]);
 const recipes = [stripe, mail, audit];
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedisServer();
   queue = producerQueue(redis);
 });
 afterEach(async () => {

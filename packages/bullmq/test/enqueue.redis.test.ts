@@ -1,18 +1,24 @@
 import { composeEvents, type HandlerContext, type RecipeError } from "@auth-recipes/core";
-import { defaultMessage, events, TOKEN_MARKERS } from "@auth-recipes/testing";
+import {
+  defaultMessage,
+  events,
+  type RedisServer,
+  startRedisServer,
+  TOKEN_MARKERS,
+} from "@auth-recipes/testing";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EnqueueError, enqueueRecipes, type RecipeJobData, recipeJobId } from "../src/index.ts";
+import { freePort } from "./free-port.ts";
 import { everythingStored, producerQueue, recording, redisClient, waitFor } from "./helpers.ts";
-import { freePort, type RedisServer, startRedis } from "./redis-server.ts";
 
 let redis: RedisServer;
 let queue: Queue;
 let client: Redis;
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedisServer();
   queue = producerQueue(redis);
   client = redisClient(redis);
 });
@@ -175,7 +181,7 @@ describe("when the queue cannot be reached", () => {
   });
 
   it("falls back at once when a ready connection has gone down, and adds nothing later", async () => {
-    const own = await startRedis();
+    const own = await startRedisServer();
     // ioredis's defaults (offline queue on): a command sent while down would wait, then run on reconnect.
     const ownQueue = new Queue("auth-recipes", { connection: own.connection });
     ownQueue.on("error", () => {});

@@ -2,14 +2,13 @@ import type { EventName, HandlerContext, Recipe } from "@auth-recipes/core";
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
-import type { Emulators } from "@auth-recipes/testing";
+import type { Emulators, RedisServer } from "@auth-recipes/testing";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
 import { Analytics } from "@segment/analytics-node";
 import { WebClient } from "@slack/web-api";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import Stripe from "stripe";
-import type { RedisServer } from "./redis-server.ts";
 
 /** One call a recording recipe received. */
 export interface Call {

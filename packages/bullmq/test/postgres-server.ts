@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./redis-server.ts";
+import { freePort } from "./free-port.ts";
 
 /** Where `initdb` and `postgres` are: on PATH, or in Debian's versioned directory. */
 export function postgresBin(): string | undefined {

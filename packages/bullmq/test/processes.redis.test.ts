@@ -3,12 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeEvents } from "@auth-recipes/core";
-import { defaultMessage } from "@auth-recipes/testing";
+import { defaultMessage, type RedisServer, startRedisServer } from "@auth-recipes/testing";
 import type { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { enqueueRecipes, type RecipeJobData } from "../src/index.ts";
 import { producerQueue, recording, waitFor } from "./helpers.ts";
-import { type RedisServer, startRedis } from "./redis-server.ts";
 
 // Each test starts Node processes through tsx: seconds each on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -20,7 +19,7 @@ let dir: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedisServer();
   queue = producerQueue(redis);
   dir = mkdtempSync(join(tmpdir(), "auth-recipes-workers-"));
 });

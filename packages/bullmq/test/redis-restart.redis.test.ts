@@ -1,14 +1,13 @@
 import { composeEvents } from "@auth-recipes/core";
-import { users } from "@auth-recipes/testing";
+import { type RedisServer, startRedisServer, users } from "@auth-recipes/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { enqueueRecipes, startRecipeWorker } from "../src/index.ts";
 import { producerQueue, recording, waitFor } from "./helpers.ts";
-import { type RedisServer, startRedis } from "./redis-server.ts";
 
 let redis: RedisServer;
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedisServer();
 });
 afterAll(async () => {
   await redis.close();
