@@ -4,9 +4,9 @@ import {
   startSegmentApi,
   users,
 } from "@auth-recipes/testing";
+import { expectNothingPrinted } from "@auth-recipes/testing/printed";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { analyticsFor, setup } from "./helpers.ts";
-import { expectNothingOf } from "./printed.ts";
 
 // What reaches onError, printed the four ways users print it, for each way a Segment delivery fails: no
 // printer may show the user's email address (a trait) or the write key.
@@ -36,7 +36,7 @@ describe("segmentTracking: the error onError gets is safe to log", () => {
     segment.fail({ status: 500, body: `failed for ${user.email} (${WRITE_KEY})` });
     const error = await failure(setup(segment));
     expect(error.cause).toMatchObject({ status: 500, retryable: true });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a wrong write key (401)", async () => {
@@ -45,14 +45,14 @@ describe("segmentTracking: the error onError gets is safe to log", () => {
       setup(segment, { analytics: analyticsFor(segment, { writeKey: wrong }) }),
     );
     expect(error.cause).toMatchObject({ status: 401, retryable: false });
-    expectNothingOf(error, [...secrets, wrong]);
+    expectNothingPrinted(error, [...secrets, wrong]);
   });
 
   it("connection refused", async () => {
     await segment.down();
     const error = await failure(setup(segment));
     expect(error.cause).toMatchObject({ retryable: true });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a client the app closed", async () => {
@@ -60,6 +60,6 @@ describe("segmentTracking: the error onError gets is safe to log", () => {
     await app.analytics.closeAndFlush();
     const error = await failure(app);
     expect(error.cause).toMatchObject({ retryable: false });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 });

@@ -1,10 +1,10 @@
 import type { RecipeError } from "@auth-recipes/core";
 import { events, type SlackEmulator, startSlackApi, users } from "@auth-recipes/testing";
+import { expectNothingPrinted } from "@auth-recipes/testing/printed";
 import type { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { slackNotify } from "../src/index.ts";
 import { dispatch, webClient } from "./helpers.ts";
-import { expectNothingOf } from "./printed.ts";
 
 // What reaches onError, printed the four ways users print it, for each way Slack fails: no printer may
 // show the user's email address or the token.
@@ -37,28 +37,28 @@ describe("slackNotify: the error onError gets is safe to log", () => {
   it("a platform error (channel_not_found)", async () => {
     const error = await failure(webClient(slack), "#nowhere");
     expect(error.cause).toMatchObject({ kind: "platform", slackError: "channel_not_found" });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a wrong token (invalid_auth)", async () => {
     const wrong = "xoxb-9999-8888-WrongTokenForLogs";
     const error = await failure(webClient(slack, {}, wrong));
     expect(error.cause).toMatchObject({ slackError: "invalid_auth" });
-    expectNothingOf(error, [...secrets, wrong]);
+    expectNothingPrinted(error, [...secrets, wrong]);
   });
 
   it("a 500 whose raw body echoes the email and the token", async () => {
     slack.fail({ status: 500, body: `failed posting for ${user.email} as ${TOKEN}` });
     const error = await failure();
     expect(error.cause).toMatchObject({ kind: "http", statusCode: 500 });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a rate limit with Retry-After", async () => {
     slack.fail({ status: 429, headers: { "Retry-After": "30" } });
     const error = await failure(webClient(slack, { rejectRateLimitedCalls: true }));
     expect(error.cause).toMatchObject({ kind: "rate_limited", retryAfterMs: 30_000 });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a network error whose message quotes the request's token and the user", async () => {
@@ -70,6 +70,6 @@ describe("slackNotify: the error onError gets is safe to log", () => {
     });
     const error = await failure(client);
     expect(error.cause).toMatchObject({ kind: "network" });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 });

@@ -1,10 +1,10 @@
 import type { RecipeError } from "@auth-recipes/core";
 import { type StripeEmulator, startStripeApi, users } from "@auth-recipes/testing";
+import { expectNothingPrinted } from "@auth-recipes/testing/printed";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { stripeCustomer } from "../src/index.ts";
 import { dispatch, stripeClient } from "./helpers.ts";
-import { expectNothingOf } from "./printed.ts";
 
 // What reaches onError, printed the four ways users print it, for each way Stripe fails: no printer may
 // show the user's email address or the secret key.
@@ -44,27 +44,27 @@ describe("stripeCustomer: the error onError gets is safe to log", () => {
     });
     const error = await failure();
     expect(error.cause).toMatchObject({ statusCode: 400, code: "email_invalid" });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a 500 whose raw body echoes the email and the key", async () => {
     emulator.fail({ status: 500, body: `upstream failed for ${user.email} with key ${KEY}` });
     const error = await failure();
     expect(error.cause).toMatchObject({ retryable: true });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a wrong key (401), which Stripe quotes masked", async () => {
     const wrong = "sk_test_51WrongKeyForTheLogTest";
     const error = await failure(stripeClient(emulator, wrong));
     expect(error.cause).toMatchObject({ statusCode: 401, retryable: false });
-    expectNothingOf(error, [...secrets, wrong]);
+    expectNothingPrinted(error, [...secrets, wrong]);
   });
 
   it("connection refused", async () => {
     await emulator.down();
     const error = await failure();
     expect(error.cause).toMatchObject({ retryable: true });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 });

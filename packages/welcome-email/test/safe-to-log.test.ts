@@ -6,9 +6,9 @@ import {
   startSmtpServer,
   users,
 } from "@auth-recipes/testing";
+import { expectNothingPrinted } from "@auth-recipes/testing/printed";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type WelcomeEmailOptions, welcomeEmail } from "../src/index.ts";
-import { expectNothingOf } from "./printed.ts";
 
 // What reaches onError, printed the four ways users print it, for each way sending fails: no printer may
 // show the user's email address or the SMTP password (as itself, URL-encoded or inside AUTH PLAIN).
@@ -47,14 +47,14 @@ describe("welcomeEmail: the error onError gets is safe to log", () => {
     });
     const error = await failure();
     expect(error.cause).toMatchObject({ responseCode: 550, retryable: false });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a transient failure at the end of DATA, quoting the address", async () => {
     smtp.fail({ status: 451, body: `4.3.0 try again later for ${user.email}` });
     const error = await failure();
     expect(error.cause).toMatchObject({ responseCode: 451, retryable: true });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 
   it("a refused login with the password in the URL", async () => {
@@ -63,13 +63,13 @@ describe("welcomeEmail: the error onError gets is safe to log", () => {
       transport: smtp.smtpUrl.replace(encodeURIComponent(PASSWORD), encodeURIComponent(wrong)),
     });
     expect(error.cause).toMatchObject({ code: "EAUTH" });
-    expectNothingOf(error, [...secrets, wrong, btoa(`\0mailer\0${wrong}`)]);
+    expectNothingPrinted(error, [...secrets, wrong, btoa(`\0mailer\0${wrong}`)]);
   });
 
   it("a server that is down", async () => {
     await smtp.down();
     const error = await failure();
     expect(error.cause).toMatchObject({ retryable: true });
-    expectNothingOf(error, secrets);
+    expectNothingPrinted(error, secrets);
   });
 });
