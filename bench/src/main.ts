@@ -48,7 +48,14 @@ const SETTINGS = quick
       hung: { timeoutMs: 1000, capMs: 2000, repeats: 1 },
       throughput: { events: 200, warmup: 50, concurrency: 32, checkpoints: 2 },
       importRounds: 3,
-      queue: { rounds: 2, signups: 10, delayMs: 50, throughputSignups: 50, chaosSignups: 50 },
+      queue: {
+        rounds: 2,
+        warmup: 20,
+        signups: 10,
+        delayMs: 50,
+        throughputSignups: 50,
+        chaosSignups: 50,
+      },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
@@ -56,7 +63,14 @@ const SETTINGS = quick
       hung: { timeoutMs: 1000, capMs: 10_000, repeats: 3 },
       throughput: { events: 10_000, warmup: 2000, concurrency: 32, checkpoints: 4 },
       importRounds: 15,
-      queue: { rounds: 6, signups: 50, delayMs: 50, throughputSignups: 1_000, chaosSignups: 5_000 },
+      queue: {
+        rounds: 6,
+        warmup: 300,
+        signups: 50,
+        delayMs: 50,
+        throughputSignups: 1_000,
+        chaosSignups: 5_000,
+      },
     };
 
 let unhandledRejections = 0;

@@ -54,7 +54,7 @@ export function printQueue(result: QueueResult): Goal[] {
     ["figure", "value"],
     rows,
     [
-      "Latency and CPU are measured in a web process of its own, in-process and enqueued in turn; the emulators and Redis run in other processes.",
+      "Latency and CPU are measured in a web process of its own, in-process and enqueued in turn, after a warm-up of sign-ups in that process; CPU over as many sign-ups again, 16 at a time, latency over sign-ups one by one; the emulators and Redis run in other processes.",
       "Throughput: sign-ups enqueued while the queue is paused, then timed from resume until every job completed; each worker runs 16 jobs at once; the emulators, Redis and the workers share the machine's cores.",
       "Chaos: two workers with 2 s locks and retries, one SIGKILLed and replaced every 3 s, Redis stopped and started halfway through the enqueues (enqueues that cannot reach it within 3 s fall back to in-process, with retries). Lost counts users a service never heard of: failed fallback runs and dead letters (kept, to retry) among them.",
       ...(result.errors.length ? [`errors: ${result.errors.slice(0, 3).join("; ")}`] : []),

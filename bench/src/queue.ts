@@ -61,6 +61,11 @@ export interface ChaosResult {
 /** Section 6. */
 export async function benchQueue(options: {
   rounds: number;
+  /**
+   * Sign-ups each web process makes before it measures, 16 at a time (a server that has been up), and
+   * again as the window its CPU is measured over.
+   */
+  warmup: number;
   signups: number;
   delayMs: number;
   throughputSignups: number;
@@ -84,6 +89,7 @@ export async function benchQueue(options: {
           endpoints,
           redisPort: redis.port,
           mode,
+          warmup: options.warmup,
           signups: options.signups,
           prefix: `${mode}-${round}`,
         });
