@@ -1,64 +1,27 @@
 // A sign-up queued with @auth-recipes/bullmq on a real redis-server (Debian's, on a free loopback port)
 // and run by a real worker: the worker's spans join the sign-in's trace, and the job in Redis carries
 // the W3C trace context and nothing else of tracing.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { enqueueRecipes, startRecipeWorker } from "@auth-recipes/bullmq";
 import { composeEvents, defineRecipe } from "@auth-recipes/core";
+import { type RedisServer, startRedisServer } from "@auth-recipes/testing";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parentOf, setUpTracing, type Tracing } from "./tracing.ts";
 
 let tracing: Tracing;
-let redis: ChildProcess;
-let dir: string;
+let redis: RedisServer;
 let connection: { host: string; port: number };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 beforeAll(async () => {
   tracing = setUpTracing();
-  dir = mkdtempSync(join(tmpdir(), "auth-recipes-otel-redis-"));
-  const port = await freePort();
-  connection = { host: "127.0.0.1", port };
-  redis = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("redis-server did not start")), 10_000);
-    redis.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    redis.on("error", reject);
-  });
+  redis = await startRedisServer({ appendOnly: false });
+  connection = redis.connection;
 });
 
 afterAll(async () => {
   await tracing?.close();
-  redis?.kill("SIGTERM");
-  await new Promise((resolve) =>
-    redis?.exitCode === null ? redis.once("exit", resolve) : resolve(null),
-  );
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await redis?.close();
 });
 
 it("continues the sign-in's trace in the worker, through the job in Redis", async () => {
