@@ -3,7 +3,10 @@
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { inspect } from "node:util";
-import pino from "pino";
+// The named export, not the default: a default import of this CommonJS module makes the bundler put its
+// interop helper in this entry's CommonJS chunk, which every other entry then requires, and with it pino,
+// which is optional (the registry test's CommonJS sign-up failed on "Cannot find module 'pino'").
+import { pino } from "pino";
 
 /** The printers {@link printedForms} prints with. */
 export type Printer = "console" | "inspect" | "json" | "pino";
