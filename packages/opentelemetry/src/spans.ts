@@ -51,10 +51,7 @@ export class ChannelSpans {
             kind: SpanKind.INTERNAL,
             attributes: {
               ...messaging("process", "dispatch", message.event),
-              [A.messageId]: message.dispatchId,
-              [A.event]: message.event,
-              [A.recipes]: [...message.recipes],
-              [A.batchCount]: message.recipes.length,
+              ...batchOf(message),
             },
           },
           parent,
@@ -149,10 +146,7 @@ export class ChannelSpans {
             kind: SpanKind.PRODUCER,
             attributes: {
               ...messaging("send", "send", message.queue),
-              [A.messageId]: message.dispatchId,
-              [A.event]: message.event,
-              [A.recipes]: [...message.recipes],
-              [A.batchCount]: message.recipes.length,
+              ...batchOf(message),
             },
           },
           parent,
@@ -197,6 +191,20 @@ function messaging(type: string, name: string, destination: string): Attributes 
     [A.operationType]: type,
     [A.operationName]: name,
     [A.destination]: destination,
+  };
+}
+
+/** What a dispatch and the send of its jobs both say: the dispatch, its event and its recipes. */
+function batchOf(message: {
+  dispatchId: string;
+  event: string;
+  recipes: readonly string[];
+}): Attributes {
+  return {
+    [A.messageId]: message.dispatchId,
+    [A.event]: message.event,
+    [A.recipes]: [...message.recipes],
+    [A.batchCount]: message.recipes.length,
   };
 }
 
