@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { APP_DIR, freePort, NEXT_BIN, stopServer } from "./processes.ts";
+import { APP_DIR, forEachLine, freePort, NEXT_BIN, stopServer } from "./processes.ts";
 
 /** A running `next start`. */
 export interface NextServer {
@@ -47,18 +47,10 @@ export async function startNext(options: StartNextOptions = {}): Promise<NextSer
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let pending = "";
-  const onData = (chunk: Buffer) => {
-    pending += chunk.toString("utf8");
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      log.push(line);
-      options.onLine?.(line);
-    }
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
+  forEachLine(child, (line) => {
+    log.push(line);
+    options.onLine?.(line);
+  });
   const server: NextServer = { origin, port, log, child, stop: () => stopServer(port, child) };
 
   const until = Date.now() + (options.readyTimeoutMs ?? 30_000);

@@ -12,6 +12,22 @@ export const NEXT_BIN: string = createRequire(`${APP_DIR}package.json`).resolve(
   "next/dist/bin/next",
 );
 
+/**
+ * Calls `onLine` with each whole line the child prints, on stdout and on stderr, each stream buffered on
+ * its own so that a line split across chunks is never mixed with the other stream's.
+ */
+export function forEachLine(child: ChildProcess, onLine: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = "";
+    stream?.on("data", (chunk: Buffer) => {
+      pending += chunk.toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) onLine(line);
+    });
+  }
+}
+
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

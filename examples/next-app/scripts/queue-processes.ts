@@ -3,7 +3,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { startRedisServer } from "@auth-recipes/testing";
-import { APP_DIR } from "./processes.ts";
+import { APP_DIR, forEachLine } from "./processes.ts";
 
 /** A redis-server this process started. */
 export interface LocalRedis {
@@ -70,19 +70,11 @@ export function startWorker(
     markFailed = reject;
   });
   ready.catch(() => {});
-  let pending = "";
-  const onData = (chunk: Buffer) => {
-    pending += chunk.toString("utf8");
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      log.push(line);
-      onLine?.(line);
-      if (line.startsWith("[worker] running")) markReady();
-    }
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
+  forEachLine(child, (line) => {
+    log.push(line);
+    onLine?.(line);
+    if (line.startsWith("[worker] running")) markReady();
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.once("exit", (code, signal) =>
     markFailed(new Error(`the worker exited (${signal ?? code}):\n${log.join("\n")}`)),
