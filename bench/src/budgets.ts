@@ -1,3 +1,5 @@
+import { recipePackages } from "../../scripts/recipe-packages.ts";
+
 /**
  * Size budgets: the most bytes each package's ESM build may weigh, minified (esbuild) and gzipped
  * (level 9), with its dependencies and its SDK left out. `pnpm bench` and `pnpm bench --quick` (CI) exit
@@ -19,18 +21,7 @@ export const SIZE_BUDGETS: Readonly<Record<string, number>> = {
   // attempt, enqueue), loaded lazily so core stays importable on the edge, and their contexts, built only
   // when someone subscribes. The 2 KB goal stays open.
   "@auth-recipes/core": 4500,
-  // The recipes: each budget is what the package measured when the bench was written, plus about 7% for
-  // fixes, so that growth is a decision rather than a drift.
-  // 3128 B: content (text and HTML), HTML escaping, strict address validation, transport creation.
-  "@auth-recipes/welcome-email": 3350,
-  // 2783 B: the Block Kit default message, mrkdwn escaping, error classification.
-  "@auth-recipes/slack": 3000,
-  // 2468 B: lookup by email or id, idempotency keys, deadline-bounded requests, error classification.
-  // Issue 13: 2775 B, for waiting out a concurrent createUser's create in flight (409 key in use),
-  // `reused` that is false for this dispatch's own customer, and `retryAfterMs` from Retry-After.
-  "@auth-recipes/stripe": 2900,
-  // 2526 B: identify/track mapping and the delivery queue that flushes in rounds.
-  // Issue 13: 2900 B, for delivering a timed-out handler's calls after all (resent with backoff, once per
-  // messageId) and cutting a round at one request so a hung upstream delays later sign-ups by one timeout.
-  "@auth-recipes/segment": 3050,
+  // Each recipe's budget is its manifest's `sizeBudget` (package.json, "auth-recipes"): what the package
+  // measured when it was written, plus about 7% for fixes, so that growth is a decision rather than a drift.
+  ...Object.fromEntries(recipePackages().map(({ name, sizeBudget }) => [name, sizeBudget])),
 };

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { recipePackages } from "../../scripts/recipe-packages.ts";
 
 /** The repository's root and the bench package's folder. */
 export const ROOT: string = new URL("../../", import.meta.url).pathname;
@@ -18,25 +19,18 @@ export interface PackageInfo {
 }
 
 /**
- * The packages an app installs, in the order the tables show them. `@auth-recipes/testing` is left out on
- * purpose: it is a dev dependency for tests, never part of an app's bundle or start-up.
+ * The packages an app installs, in the order the tables show them: core, then every recipe package (its
+ * manifest in package.json, read by `recipePackages()`). `@auth-recipes/testing` is left out on purpose:
+ * it is a dev dependency for tests, never part of an app's bundle or start-up.
  */
 export const PACKAGES: readonly PackageInfo[] = [
   { dir: "core", name: "@auth-recipes/core", sdk: undefined, factory: undefined },
-  {
-    dir: "welcome-email",
-    name: "@auth-recipes/welcome-email",
-    sdk: "nodemailer",
-    factory: "welcomeEmail",
-  },
-  { dir: "slack", name: "@auth-recipes/slack", sdk: "@slack/web-api", factory: "slackNotify" },
-  { dir: "stripe", name: "@auth-recipes/stripe", sdk: "stripe", factory: "stripeCustomer" },
-  {
-    dir: "segment",
-    name: "@auth-recipes/segment",
-    sdk: "@segment/analytics-node",
-    factory: "segmentTracking",
-  },
+  ...recipePackages().map(({ dir, name, sdk, factory }) => ({
+    dir,
+    name,
+    sdk: sdk ?? undefined,
+    factory,
+  })),
 ];
 
 /** The package's folder. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { type DefaultTheme, defineConfig } from "vitepress";
+import { recipePackages } from "../../scripts/recipe-packages.ts";
 import { apiTables, siteLinks } from "./api-tables.ts";
 
 /** "The source": angle brackets and a slash, drawn for this site. */
@@ -38,10 +39,8 @@ const recipes: DefaultTheme.SidebarItem[] = [
     text: "Recipes",
     items: [
       { text: "Overview", link: "/recipes/" },
-      { text: "Welcome email", link: "/recipes/welcome-email" },
-      { text: "Slack", link: "/recipes/slack" },
-      { text: "Stripe customer", link: "/recipes/stripe" },
-      { text: "Segment", link: "/recipes/segment" },
+      // One page per recipe package, from its manifest: a new package appears here by itself.
+      ...recipePackages().map(({ dir, title }) => ({ text: title, link: `/recipes/${dir}` })),
     ],
   },
 ];

@@ -4,22 +4,47 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { recipePackages } from "../../../scripts/recipe-packages.ts";
 import { README_TABLE, withReadmeTables } from "../../.vitepress/api-tables.ts";
 import { DOCS_ROOT, REPO_ROOT } from "./markdown.ts";
 
-const RECIPES = ["segment", "slack", "stripe", "welcome-email"];
-
 describe("the recipes' READMEs and pages", () => {
-  it("has each recipe page include its README, and nothing else of its own but a title", () => {
-    for (const recipe of RECIPES) {
-      const page = readFileSync(join(DOCS_ROOT, "recipes", `${recipe}.md`), "utf8");
-      expect(page).toContain(`<!--@include: ../../packages/${recipe}/README.md#docs-->`);
-      const own = page
-        .split("\n")
-        .filter((line) => line.trim() && !line.startsWith("# ") && !line.startsWith("<!--"));
-      expect(own, `docs/recipes/${recipe}.md`).toEqual([]);
-      const readme = readFileSync(join(REPO_ROOT, "packages", recipe, "README.md"), "utf8");
-      expect(readme).toMatch(/^<!-- #region docs -->$[\s\S]+^<!-- #endregion docs -->$/m);
+  it("has one page per recipe package, each its title and its README's docs region", async () => {
+    const recipes = recipePackages();
+    expect(recipes.map(({ dir }) => dir)).toEqual(
+      expect.arrayContaining(["segment", "slack", "stripe", "welcome-email"]),
+    );
+    const pages = (await import("../../recipes/[recipe].paths.ts")).default.paths();
+    expect(pages.map(({ params }) => params.recipe)).toEqual(recipes.map(({ dir }) => dir));
+    for (const [index, { dir, title }] of recipes.entries()) {
+      expect(pages[index]?.content).toBe(
+        `# ${title}\n\n<!--@include: ../../packages/${dir}/README.md#docs-->\n`,
+      );
+      const readme = readFileSync(join(REPO_ROOT, "packages", dir, "README.md"), "utf8");
+      expect(readme, `packages/${dir}/README.md`).toMatch(
+        /^<!-- #region docs -->$[\s\S]+^<!-- #endregion docs -->$/m,
+      );
+    }
+  });
+
+  it("lists every recipe package in the recipes overview and every published package in the README", () => {
+    const overview = readFileSync(join(DOCS_ROOT, "recipes", "index.md"), "utf8");
+    for (const { name, dir, factory } of recipePackages()) {
+      expect(overview, `docs/recipes/index.md lists ${name}`).toContain(
+        `[\`${name}\`](./${dir}.md)`,
+      );
+      expect(overview, `docs/recipes/index.md names ${factory}`).toContain(`\`${factory}\``);
+    }
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const packages = join(REPO_ROOT, "packages");
+    for (const dir of readdirSync(packages)) {
+      const file = join(packages, dir, "package.json");
+      if (!existsSync(file)) continue;
+      const { name, private: isPrivate } = JSON.parse(readFileSync(file, "utf8"));
+      if (isPrivate) continue;
+      expect(readme, `README.md's package table lists ${name}`).toContain(
+        `[\`${name}\`](packages/${dir})`,
+      );
     }
   });
 
@@ -38,7 +63,7 @@ describe("the recipes' READMEs and pages", () => {
       tables += [...readme.matchAll(README_TABLE)].length;
       if (withReadmeTables(readme) !== readme) drifted.push(`packages/${name}/README.md`);
     }
-    expect(tables).toBeGreaterThanOrEqual(RECIPES.length);
+    expect(tables).toBeGreaterThanOrEqual(recipePackages().length);
     expect(drifted, "run `npm run docs:tables`").toEqual([]);
   });
 });
