@@ -1,0 +1,2 @@
+export { type AcmeCrmOptions, acmeCrm } from "./acme-crm.ts";
+export { AcmeCrmError } from "./errors.ts";
