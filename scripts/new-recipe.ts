@@ -89,6 +89,9 @@ if (!existsSync(changeset)) {
   );
 }
 
+// Names of another length sort and wrap differently: let the formatter settle the new files.
+spawnSync("biome", ["check", "--write", `packages/${service}`], { cwd: ROOT, stdio: "ignore" });
+
 console.log(
   `created packages/${service} (@auth-recipes/${service}, factory ${camel}) and .changeset/${service}-initial.md`,
 );
