@@ -89,6 +89,29 @@ if (!existsSync(changeset)) {
   );
 }
 
+/** Adds `row` after the last row of the Markdown table whose header line starts with `header`. */
+function addTableRow(file: string, header: string, row: string): void {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const start = lines.findIndex((line) => line.startsWith(header));
+  if (start === -1) fail(`${file} has no table starting with "${header}"`);
+  let end = start;
+  while (lines[end + 1]?.startsWith("|")) end++;
+  lines.splice(end + 1, 0, row);
+  writeFileSync(file, lines.join("\n"));
+}
+// The two tables people read on GitHub and npm as well as on the site; the docs tests check that every
+// recipe package has its row.
+addTableRow(
+  join(ROOT, "README.md"),
+  "| package",
+  `| [\`@auth-recipes/${service}\`](packages/${service}) | ${title}: a contact for every new user |`,
+);
+addTableRow(
+  join(ROOT, "docs", "recipes", "index.md"),
+  "| package",
+  `| [\`@auth-recipes/${service}\`](./${service}.md) | \`${camel}\` | \`${service}\` | \`createUser\` | ${title}: a contact for every new user |`,
+);
+
 // Names of another length sort and wrap differently: let the formatter settle the new files.
 spawnSync("biome", ["check", "--write", `packages/${service}`], { cwd: ROOT, stdio: "ignore" });
 
