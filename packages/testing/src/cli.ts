@@ -1,55 +1,68 @@
 #!/usr/bin/env node
-// The `auth-recipes-emulators` bin: the four emulators on fixed ports for local development and demos,
+// The `auth-recipes-emulators` bin: every listed emulator on fixed ports for local development and demos,
 // the environment variables that point an app at them, and a JSON inbox of what each one received.
 import { parseArgs } from "node:util";
 import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { startEmulators } from "./emulators.ts";
 import { emulatorEnvironment } from "./environment.ts";
 import { serveInbox } from "./inbox-server.ts";
+import { SERVICE_EMULATORS, type ServiceKey } from "./services.ts";
 
 const { host: DEFAULT_HOST, ports: DEFAULT_PORTS } = EMULATOR_DEFAULTS;
-const PORTS = {
-  inbox: { flag: "inbox-port", env: "AUTH_RECIPES_INBOX_PORT", default: DEFAULT_PORTS.inbox },
-  smtp: { flag: "smtp-port", env: "AUTH_RECIPES_SMTP_PORT", default: DEFAULT_PORTS.smtp },
-  slack: { flag: "slack-port", env: "AUTH_RECIPES_SLACK_PORT", default: DEFAULT_PORTS.slack },
-  stripe: { flag: "stripe-port", env: "AUTH_RECIPES_STRIPE_PORT", default: DEFAULT_PORTS.stripe },
-  segment: {
-    flag: "segment-port",
-    env: "AUTH_RECIPES_SEGMENT_PORT",
-    default: DEFAULT_PORTS.segment,
-  },
-} as const;
-type Service = keyof typeof PORTS;
+
+/** A port the bin listens on: one per listed service, and the inbox's. */
+interface PortSetting {
+  key: ServiceKey | "inbox";
+  title: string;
+  flag: string;
+  env: string;
+  default: number;
+}
+const PORTS: readonly PortSetting[] = [
+  ...SERVICE_EMULATORS.map(({ key, title }) => ({ key, title })),
+  { key: "inbox" as const, title: "inbox" },
+].map(({ key, title }) => ({
+  key,
+  title,
+  flag: `${key}-port`,
+  env: `AUTH_RECIPES_${key.toUpperCase().replaceAll("-", "_")}_PORT`,
+  default: DEFAULT_PORTS[key],
+}));
 
 const INBOX = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.inbox}/_inbox`;
+const column = (text: string, width: number) => text.padEnd(width);
 const HELP = `Usage: auth-recipes-emulators [options]
 
-Starts local emulators of SMTP, Slack, Stripe and Segment on ${DEFAULT_HOST}, prints the environment
-variables that point an app at them, and serves what each one received as JSON:
+Starts local emulators of ${SERVICE_EMULATORS.map(({ title }) => title).join(", ")} on ${DEFAULT_HOST},
+prints the environment variables that point an app at them, and serves what each one received as JSON:
   GET    ${INBOX}   everything received, per service
   DELETE ${INBOX}   forget it all and clear faults
 Stop with Ctrl-C (SIGINT) or SIGTERM.
 
 Options (each also read from the environment variable shown; a flag wins):
-  --smtp-port <n>      SMTP port          AUTH_RECIPES_SMTP_PORT     default ${PORTS.smtp.default}
-  --slack-port <n>     Slack Web API port AUTH_RECIPES_SLACK_PORT    default ${PORTS.slack.default}
-  --stripe-port <n>    Stripe API port    AUTH_RECIPES_STRIPE_PORT   default ${PORTS.stripe.default}
-  --segment-port <n>   Segment API port   AUTH_RECIPES_SEGMENT_PORT  default ${PORTS.segment.default}
-  --inbox-port <n>     inbox port         AUTH_RECIPES_INBOX_PORT    default ${PORTS.inbox.default}
-  --host <address>     listen address     AUTH_RECIPES_HOST          default ${DEFAULT_HOST}
-  --json               print one JSON line ({ env, inbox }) instead of KEY=value lines
-  -h, --help           show this help
+${PORTS.map(
+  (port) =>
+    `  ${column(`--${port.flag} <n>`, 22)} ${column(`${port.title} port`, 20)} ${column(port.env, 30)} default ${port.default}`,
+).join("\n")}
+  ${column("--host <address>", 22)} ${column("listen address", 20)} ${column("AUTH_RECIPES_HOST", 30)} default ${DEFAULT_HOST}
+  --json                 print one JSON line ({ env, inbox }) instead of KEY=value lines
+  -h, --help             show this help
 Port 0 picks a free port (the output says which).`;
 
 class UsageError extends Error {}
 
-function port(service: Service, flags: Record<string, unknown>, env: NodeJS.ProcessEnv): number {
-  const { flag, env: name, default: fallback } = PORTS[service];
-  const given = (flags[flag] as string | undefined) ?? env[name];
-  if (given === undefined || given === "") return fallback;
+function port(
+  setting: PortSetting,
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): number {
+  const given = (flags[setting.flag] as string | undefined) ?? env[setting.env];
+  if (given === undefined || given === "") return setting.default;
   const value = Number(given);
   if (!Number.isInteger(value) || value < 0 || value > 65_535) {
-    throw new UsageError(`--${flag} (or ${name}) must be a port number from 0 to 65535`);
+    throw new UsageError(
+      `--${setting.flag} (or ${setting.env}) must be a port number from 0 to 65535`,
+    );
   }
   return value;
 }
@@ -60,9 +73,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     flags = parseArgs({
       args: argv,
       options: {
-        ...Object.fromEntries(
-          Object.values(PORTS).map(({ flag }) => [flag, { type: "string" as const }]),
-        ),
+        ...Object.fromEntries(PORTS.map(({ flag }) => [flag, { type: "string" as const }])),
         host: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -77,15 +88,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
   const host = (flags.host as string | undefined) ?? env.AUTH_RECIPES_HOST ?? DEFAULT_HOST;
   const ports = Object.fromEntries(
-    (Object.keys(PORTS) as Service[]).map((service) => [service, port(service, flags, env)]),
-  ) as Record<Service, number>;
+    PORTS.map((setting) => [setting.key, port(setting, flags, env)]),
+  ) as Record<PortSetting["key"], number>;
 
   const emulators = await startEmulators({
     host,
-    smtp: { port: ports.smtp },
-    slack: { port: ports.slack },
-    stripe: { port: ports.stripe },
-    segment: { port: ports.segment },
+    ...Object.fromEntries(SERVICE_EMULATORS.map(({ key }) => [key, { port: ports[key] }])),
   });
   let inbox: Awaited<ReturnType<typeof serveInbox>>;
   try {

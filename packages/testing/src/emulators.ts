@@ -1,84 +1,47 @@
 import type { RecordedRequest } from "./emulator/types.ts";
-import {
-  type SegmentApiOptions,
-  type SegmentBatch,
-  type SegmentEmulator,
-  type SegmentMessage,
-  startSegmentApi,
-} from "./segment.ts";
-import { startSlackApi } from "./slack/api.ts";
-import type { SlackApiOptions, SlackEmulator, SlackMessage } from "./slack/types.ts";
-import { startSmtpServer } from "./smtp/server.ts";
-import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from "./smtp/types.ts";
-import { startStripeApi } from "./stripe/api.ts";
-import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
+import { type EmulatorOf, SERVICE_EMULATORS, type ServiceKey, type ServiceOf } from "./services.ts";
 
-/** Options for {@link startEmulators}: each emulator's own options, and a host for all four. */
-export interface StartEmulatorsOptions {
+/**
+ * Options for {@link startEmulators}: a host for all of them, and each emulator's own options under its
+ * key (`smtp`, `slack`, `stripe`, `segment`, … as listed in `SERVICE_EMULATORS`).
+ */
+export type StartEmulatorsOptions = {
   /**
    * The address every emulator listens on (an emulator's own `host` wins). Keep it on loopback.
    * @default "127.0.0.1"
    */
   host?: string;
-  /** Options of the SMTP emulator ({@link startSmtpServer}). */
-  smtp?: SmtpServerOptions;
-  /** Options of the Slack emulator ({@link startSlackApi}). */
-  slack?: SlackApiOptions;
-  /** Options of the Stripe emulator ({@link startStripeApi}). */
-  stripe?: StripeApiOptions;
-  /** Options of the Segment emulator ({@link startSegmentApi}). */
-  segment?: SegmentApiOptions;
-}
+} & { [K in ServiceKey]?: Parameters<ServiceOf<K>["start"]>[0] };
 
 /** A request as the inbox shows it: its `Authorization` header masked. */
 export type InboxRequest = RecordedRequest;
 
-/** What every emulator received, as plain JSON: the body of the bin's `GET /_inbox`. */
-export interface EmulatorsInbox {
-  smtp: { url: string; messages: ReceivedMail[]; requests: SmtpRequest[] };
-  slack: { url: string; messages: SlackMessage[]; requests: InboxRequest[] };
-  stripe: { url: string; customers: StripeCustomerRecord[]; requests: InboxRequest[] };
-  segment: {
-    url: string;
-    messages: SegmentMessage[];
-    batches: SegmentBatch[];
-    requests: InboxRequest[];
-  };
-}
+/** What every emulator received, as plain JSON, under its key: the body of the bin's `GET /_inbox`. */
+export type EmulatorsInbox = { [K in ServiceKey]: ReturnType<ServiceOf<K>["inbox"]> };
 
-/** The four emulators, started together. */
-export interface Emulators {
-  /** SMTP: `createTransport(emulators.smtp.clientOptions)` or the URL `emulators.smtp.smtpUrl`. */
-  smtp: SmtpEmulator;
-  /** Slack: `new WebClient(emulators.slack.token, emulators.slack.clientOptions)`. */
-  slack: SlackEmulator;
-  /** Stripe: `new Stripe(emulators.stripe.apiKey, emulators.stripe.clientOptions)`. */
-  stripe: StripeEmulator;
-  /** Segment: `new Analytics({ writeKey: emulators.segment.writeKey, ...emulators.segment.clientOptions })`. */
-  segment: SegmentEmulator;
+/**
+ * Every listed emulator, started together, under its key: `emulators.smtp` (`createTransport(
+ * emulators.smtp.clientOptions)` or the URL `emulators.smtp.smtpUrl`), `emulators.slack` (`new WebClient(
+ * emulators.slack.token, emulators.slack.clientOptions)`), `emulators.stripe` (`new Stripe(
+ * emulators.stripe.apiKey, emulators.stripe.clientOptions)`), `emulators.segment` (`new Analytics({
+ * writeKey: emulators.segment.writeKey, ...emulators.segment.clientOptions })`), and so on.
+ */
+export type Emulators = { readonly [K in ServiceKey]: EmulatorOf<K> } & {
   /** Everything each emulator received, as JSON-ready data. */
   inbox(): EmulatorsInbox;
   /**
-   * Resets all four: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
+   * Resets all of them: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
    * emulator stopped with `down()` stays down until its `up()`, which is async.
    */
   reset(): void;
-  /** Closes all four. Never hangs. */
+  /** Closes all of them. Never hangs. */
   close(): Promise<void>;
-}
-
-function masked(requests: RecordedRequest[]): InboxRequest[] {
-  return requests.map((request) =>
-    request.headers.authorization
-      ? { ...request, headers: { ...request.headers, authorization: "[redacted]" } }
-      : request,
-  );
-}
+};
 
 /**
- * Starts the SMTP, Slack, Stripe and Segment emulators on 127.0.0.1 (free ports unless given), for a
- * test of a whole `events` configuration or for local development. If one fails to start, the others are
- * closed and the error is thrown.
+ * Starts every listed emulator (SMTP, Slack, Stripe, Segment, …) on 127.0.0.1 (free ports unless given),
+ * for a test of a whole `events` configuration or for local development. If one fails to start, the
+ * others are closed and the error is thrown.
  *
  * @example
  * ```ts
@@ -94,12 +57,13 @@ function masked(requests: RecordedRequest[]): InboxRequest[] {
  */
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<Emulators> {
   const host = options.host ? { host: options.host } : {};
-  const started = await Promise.allSettled([
-    startSmtpServer({ ...host, ...options.smtp }),
-    startSlackApi({ ...host, ...options.slack }),
-    startStripeApi({ ...host, ...options.stripe }),
-    startSegmentApi({ ...host, ...options.segment }),
-  ] as const);
+  // Each service's own start and options: the list's entries differ in type, which a loop cannot see.
+  type AnyStart = (options: object) => Promise<EmulatorOf<ServiceKey>>;
+  const started = await Promise.allSettled(
+    SERVICE_EMULATORS.map((service) =>
+      (service.start as AnyStart)({ ...host, ...options[service.key] }),
+    ),
+  );
   const failed = started.find((result) => result.status === "rejected");
   if (failed) {
     await Promise.all(
@@ -107,31 +71,27 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     );
     throw failed.reason;
   }
-  const [smtp, slack, stripe, segment] = started.map(
-    (result) => (result as PromiseFulfilledResult<unknown>).value,
-  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator];
-  const all = [smtp, slack, stripe, segment];
+  const running = started.map(
+    (result) => (result as PromiseFulfilledResult<EmulatorOf<ServiceKey>>).value,
+  );
+  const byKey = Object.fromEntries(
+    SERVICE_EMULATORS.map((service, index) => [service.key, running[index]]),
+  ) as { [K in ServiceKey]: EmulatorOf<K> };
+  type AnyInbox = (emulator: EmulatorOf<ServiceKey>) => unknown;
   return {
-    smtp,
-    slack,
-    stripe,
-    segment,
-    inbox: () => ({
-      smtp: { url: smtp.url, messages: smtp.messages, requests: smtp.requests },
-      slack: { url: slack.url, messages: slack.messages, requests: masked(slack.requests) },
-      stripe: { url: stripe.url, customers: stripe.customers, requests: masked(stripe.requests) },
-      segment: {
-        url: segment.url,
-        messages: segment.messages,
-        batches: segment.batches,
-        requests: masked(segment.requests),
-      },
-    }),
+    ...byKey,
+    inbox: () =>
+      Object.fromEntries(
+        SERVICE_EMULATORS.map((service, index) => [
+          service.key,
+          (service.inbox as AnyInbox)(running[index]!),
+        ]),
+      ) as EmulatorsInbox,
     reset() {
-      for (const emulator of all) emulator.reset();
+      for (const emulator of running) emulator.reset();
     },
     async close() {
-      await Promise.all(all.map((emulator) => emulator.close()));
+      await Promise.all(running.map((emulator) => emulator.close()));
     },
   };
 }

@@ -1,8 +1,10 @@
 import type { Emulators } from "./emulators.ts";
+import { type EmulatorOf, SERVICE_EMULATORS, type ServiceKey } from "./services.ts";
 
 /**
  * The environment variables that point an app at these emulators instead of the real services: what the
- * `auth-recipes-emulators` bin prints. `EMAIL_SERVER` is the name next-auth's Email provider reads;
+ * `auth-recipes-emulators` bin prints, each listed service's own (`EMAIL_SERVER`, the name next-auth's
+ * Email provider reads, and `SMTP_URL`; `SLACK_API_URL` and `SLACK_TOKEN`; …).
  * `AUTH_RECIPES_INBOX_URL` is set when `inboxUrl` is given (see {@link serveInbox}).
  *
  * @example
@@ -15,21 +17,13 @@ export function emulatorEnvironment(
   emulators: Emulators,
   inboxUrl?: string,
 ): Record<string, string> {
-  const { smtp, slack, stripe, segment } = emulators;
-  const variables: Record<string, string> = {
-    // next-auth's Email provider reads EMAIL_SERVER; the welcome-email recipe takes the same URL.
-    EMAIL_SERVER: smtp.smtpUrl,
-    SMTP_URL: smtp.smtpUrl,
-    SLACK_API_URL: slack.clientOptions.slackApiUrl,
-    SLACK_TOKEN: slack.token,
-    STRIPE_HOST: stripe.clientOptions.host,
-    STRIPE_PORT: String(stripe.clientOptions.port),
-    STRIPE_PROTOCOL: stripe.clientOptions.protocol,
-    STRIPE_SECRET_KEY: stripe.apiKey,
-    SEGMENT_HOST: segment.clientOptions.host,
-    SEGMENT_PATH: segment.clientOptions.path,
-    SEGMENT_WRITE_KEY: segment.writeKey,
-  };
+  type AnyEnvironment = (emulator: EmulatorOf<ServiceKey>) => Record<string, string>;
+  const variables: Record<string, string> = Object.assign(
+    {},
+    ...SERVICE_EMULATORS.map((service) =>
+      (service.environment as AnyEnvironment)(emulators[service.key]),
+    ),
+  );
   if (inboxUrl) variables.AUTH_RECIPES_INBOX_URL = inboxUrl;
   return variables;
 }

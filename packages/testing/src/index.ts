@@ -26,6 +26,7 @@ export {
 } from "./defaults.ts";
 // Dispatching events as next-auth does.
 export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
+export type { ServiceEmulator } from "./emulator/service.ts";
 // The emulator base.
 export type {
   Emulator,
@@ -68,8 +69,18 @@ export {
   type SegmentMessage,
   type SegmentMessageType,
   startSegmentApi,
-} from "./segment.ts";
+} from "./segment/api.ts";
+export type { SegmentInbox } from "./segment/service.ts";
+// The one list of emulators, from which startEmulators, the bin, the environment and the inbox derive.
+export {
+  type EmulatorOf,
+  type ListedService,
+  SERVICE_EMULATORS,
+  type ServiceKey,
+  type ServiceOf,
+} from "./services.ts";
 export { startSlackApi } from "./slack/api.ts";
+export type { SlackInbox } from "./slack/service.ts";
 export type {
   SlackApiOptions,
   SlackBlock,
@@ -78,6 +89,7 @@ export type {
   SlackMessage,
 } from "./slack/types.ts";
 export { startSmtpServer } from "./smtp/server.ts";
+export type { SmtpInbox } from "./smtp/service.ts";
 export type {
   ReceivedMail,
   SmtpClientOptions,
@@ -90,6 +102,7 @@ export type {
   SmtpStage,
 } from "./smtp/types.ts";
 export { startStripeApi } from "./stripe/api.ts";
+export type { StripeInbox } from "./stripe/service.ts";
 export type {
   StripeApiOptions,
   StripeClientOptions,

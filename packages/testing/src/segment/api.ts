@@ -1,12 +1,12 @@
-import { EMULATOR_DEFAULTS } from "./defaults.ts";
-import { extendEmulator } from "./emulator/base.ts";
+import { EMULATOR_DEFAULTS } from "../defaults.ts";
+import { extendEmulator } from "../emulator/base.ts";
 import type {
   Emulator,
   EmulatorOptions,
   EmulatorResponse,
   RecordedRequest,
-} from "./emulator/types.ts";
-import { startHttpEmulator } from "./http-emulator.ts";
+} from "../emulator/types.ts";
+import { startHttpEmulator } from "../http-emulator.ts";
 
 /** Options for {@link startSegmentApi}. */
 export interface SegmentApiOptions extends EmulatorOptions {

@@ -1,0 +1,27 @@
+// The one list of emulators. `startEmulators`, the `auth-recipes-emulators` bin (its ports, flags and
+// help), `emulatorEnvironment` and the inbox are derived from it; a new service is its emulator's folder,
+// its entry here, and its port (and credentials) in defaults.ts, which stays import-free for apps.
+import { segmentService } from "./segment/service.ts";
+import { slackService } from "./slack/service.ts";
+import { smtpService } from "./smtp/service.ts";
+import { stripeService } from "./stripe/service.ts";
+
+/** Every service emulator, in the order the bin, the environment and the inbox list them. */
+export const SERVICE_EMULATORS: readonly [
+  typeof smtpService,
+  typeof slackService,
+  typeof stripeService,
+  typeof segmentService,
+] = [smtpService, slackService, stripeService, segmentService];
+
+/** One entry of {@link SERVICE_EMULATORS}. */
+export type ListedService = (typeof SERVICE_EMULATORS)[number];
+
+/** The key of a listed service, such as `slack`. */
+export type ServiceKey = ListedService["key"];
+
+/** The listed service whose key is `K`. */
+export type ServiceOf<K extends ServiceKey> = Extract<ListedService, { key: K }>;
+
+/** The running emulator of the service `K`, such as `SlackEmulator` for `slack`. */
+export type EmulatorOf<K extends ServiceKey> = Awaited<ReturnType<ServiceOf<K>["start"]>>;
