@@ -1,4 +1,5 @@
 import { type AttemptOutcome, attemptOnce } from "./attempt.ts";
+import { newDispatchId } from "./dispatch-id.ts";
 import { RecipeError } from "./errors.ts";
 import { backoffDelay, type RetryPolicy } from "./retry.ts";
 import type { Route } from "./routes.ts";
@@ -23,7 +24,7 @@ export interface HandlerResult {
 export class DispatchId {
   private id: string | undefined;
   get value(): string {
-    this.id ??= crypto.randomUUID();
+    this.id ??= newDispatchId();
     return this.id;
   }
 }
