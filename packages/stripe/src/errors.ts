@@ -25,7 +25,7 @@ export class StripeCustomerError extends UpstreamError {
   declare readonly requestId?: string;
   /**
    * How long Stripe asked to wait before another attempt (its `Retry-After` header, on a 429), in ms:
-   * core's retry waits at least that long, within the deadline and `maxDelayMs`.
+   * core's retry waits at least that long, or reports instead when that is longer than `maxDelayMs`.
    */
   declare readonly retryAfterMs?: number;
 

@@ -5,7 +5,7 @@ export { configError, configRangeError, requiredOption } from "../config-error.t
 export { traceEnqueue } from "../diagnostics.ts";
 export { isNetworkError } from "../network.ts";
 export { type RedactOptions, redact } from "../redact.ts";
-export { backoffDelay, type RetryPolicy } from "../retry.ts";
+export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
 export { usableEmail, usableUserId } from "./identity.ts";
 export { cutText } from "./text.ts";
