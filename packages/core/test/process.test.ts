@@ -58,7 +58,10 @@ describe("in a real process", () => {
     const { code, stdout, stderr } = await run("no-crypto.ts");
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    const { seen, settled, errors } = JSON.parse(stdout) as Record<string, string[]>;
+    const { seen, settled, errors } = JSON.parse(stdout) as Record<
+      "seen" | "settled" | "errors",
+      string[]
+    >;
     expect(errors).toEqual([]);
     expect(settled).toEqual(seen);
     expect(seen).toHaveLength(2);
