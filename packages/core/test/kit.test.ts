@@ -42,6 +42,7 @@ describe("the kit's configuration errors", () => {
         "configRangeError",
         "cutText",
         "isNetworkError",
+        "publicError",
         "redact",
         "requiredOption",
         "resolveRoutes",
