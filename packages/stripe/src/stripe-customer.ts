@@ -11,6 +11,7 @@ import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit
 import type Stripe from "stripe";
 import { customerName } from "./customer-fields.ts";
 import {
+  clientSecrets,
   isIdempotencyError,
   isKeyInUse,
   isMissing,
@@ -134,7 +135,7 @@ type Call = <T>(
  * Runs Stripe calls within one attempt's deadline: each request's timeout is the time left, and once the
  * deadline has passed (core has given up on this attempt and may be running the next) no request starts.
  */
-function caller(context: HandlerContext): Call {
+function caller(context: HandlerContext, secrets: readonly string[]): Call {
   return async (action, run, key) => {
     const left = context.deadline - Date.now();
     if (left <= 0) {
@@ -149,7 +150,7 @@ function caller(context: HandlerContext): Call {
     try {
       return await run(options);
     } catch (error) {
-      throw toStripeCustomerError(error, action);
+      throw toStripeCustomerError(error, action, secrets);
     }
   };
 }
@@ -211,6 +212,8 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     onCustomerCreated,
     getCustomerId,
   } = options;
+  // Read once: the client's key, removed from every error message (see clientSecrets).
+  const secrets = clientSecrets(stripe);
 
   /** The customer this user should have: `{ email, name }`, then customerParams, then the user id. */
   async function wanted(user: AuthUser, userId: string): Promise<Stripe.CustomerCreateParams> {
@@ -301,7 +304,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     if (getCustomerId && (await getCustomerId(user))) {
       return skip("the user already has a Stripe customer");
     }
-    const call = caller(context);
+    const call = caller(context, secrets);
     const params = await wanted(user, userId);
     let customer: Stripe.Customer | undefined;
     let reused = false;
@@ -334,7 +337,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
   ): Promise<void | Skip> {
     const userId = userIdOf(user);
     if (!userId) return skip("the user has no id");
-    const call = caller(context);
+    const call = caller(context, secrets);
     const want = await wanted(user, userId);
     let customer: Stripe.Customer | undefined;
     if (getCustomerId) {
