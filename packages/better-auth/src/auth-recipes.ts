@@ -66,7 +66,9 @@ const isRow = (value: unknown): value is Row & { id: unknown } =>
  * no OAuth token, session token or password hash in it. `session` has no better-auth hook and is not run.
  *
  * When the app sets `advanced.backgroundTasks` (or `waitUntil` is given here), the hooks hand the work
- * to it and return at once. Configuration errors throw here, as `composeEvents` throws them.
+ * to it and return at once; a rejection it returns is ignored, never unhandled. One plugin object may go
+ * in several `betterAuth()` instances: each one's hooks use its own database and background handler.
+ * Configuration errors throw here, as `composeEvents` throws them.
  *
  * @example
  * ```ts
