@@ -260,7 +260,9 @@ async function release(registry) {
     `registry=${registry.url}/\n${host}/:_authToken=${registry.token}\n`,
   );
   const env = { ...process.env, npm_config_registry: `${registry.url}/` };
-  await run("pnpm", ["exec", "changeset", "version"], {
+  // As a maintainer releases: `changeset version`, then what the release needs written from the new
+  // versions (opentelemetry's src/version.ts).
+  await run("pnpm", ["run", "version-packages"], {
     cwd: repo,
     env,
     name: "changeset-version",

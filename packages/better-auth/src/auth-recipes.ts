@@ -21,9 +21,29 @@ import {
   signInAccount,
   type UserReader,
 } from "./request-memory.ts";
+import { type SignInRoutes, signInRoutes } from "./sign-in-routes.ts";
 
 /** The plugin {@link authRecipes} returns: better-auth's plugin type, with its id. */
 export type AuthRecipesPlugin = BetterAuthPlugin & { id: "auth-recipes" };
+
+/** Options for {@link authRecipes}: `composeEvents`' options, and how sign-ins are recognised. */
+export interface AuthRecipesOptions extends ComposeOptions {
+  /**
+   * Which endpoint paths sign a user in by which method, merged over better-auth's own (`false`
+   * removes one): the `account` of the `signIn` message of a session created by a request to that path.
+   * A path is better-auth's, without its `basePath`; a prefix ends in `*`. Social and generic OAuth
+   * sign-ins need no entry (their provider is in the path or body).
+   * @default { "/sign-in/email", "/sign-up/email", "/sign-in/username": { provider: "credential", type: "credentials" }, "/magic-link/*": { provider: "magic-link", type: "email" }, "/sign-in/email-otp": { provider: "email-otp", type: "email" } }
+   * @example { "/sign-in/passkey": { provider: "passkey", type: "webauthn" }, "/magic-link/*": false }
+   */
+  routes?: Record<string, { provider: string; type: string } | false>;
+}
+
+/** What one `betterAuth()` instance gives the plugin at `init`: its context and its background runner. */
+interface Instance {
+  context: { internalAdapter?: unknown } | undefined;
+  handOff: ((promise: Promise<unknown>) => unknown) | undefined;
+}
 
 type DatabaseHooks = NonNullable<BetterAuthOptions["databaseHooks"]>;
 type Deliver = <E extends EventName>(
@@ -46,7 +66,9 @@ const isRow = (value: unknown): value is Row & { id: unknown } =>
  * no OAuth token, session token or password hash in it. `session` has no better-auth hook and is not run.
  *
  * When the app sets `advanced.backgroundTasks` (or `waitUntil` is given here), the hooks hand the work
- * to it and return at once. Configuration errors throw here, as `composeEvents` throws them.
+ * to it and return at once; a rejection it returns is ignored, never unhandled. One plugin object may go
+ * in several `betterAuth()` instances: each one's hooks use its own database and background handler.
+ * Configuration errors throw here, as `composeEvents` throws them.
  *
  * @example
  * ```ts
@@ -59,22 +81,49 @@ const isRow = (value: unknown): value is Row & { id: unknown } =>
  */
 export function authRecipes(
   recipes: readonly RecipeInput[],
-  options: ComposeOptions = {},
+  options: AuthRecipesOptions = {},
 ): AuthRecipesPlugin {
-  const { waitUntil, ...composeOptions } = options ?? {};
+  const { waitUntil, routes: routeOptions, ...composeOptions } = options ?? {};
   if (waitUntil !== undefined && typeof waitUntil !== "function") {
     throw configError("better-auth", 'option "waitUntil" must be a function');
   }
+  const routes = signInRoutes(routeOptions);
   // composeEvents validates the recipes and the other options now, at configuration time. The hand-off
   // to waitUntil is done here instead, so that the rows read to complete a message are in it too.
   const composed = composeEvents(recipes, composeOptions);
+  return {
+    id: "auth-recipes",
+    // One plugin object can serve several betterAuth() instances: each init gets hooks of its own,
+    // bound to that instance's context and background runner, so no instance reads another's adapter.
+    init(ctx) {
+      const instance: Instance = {
+        context: ctx,
+        handOff: waitUntil ?? ctx.options.advanced?.backgroundTasks?.handler,
+      };
+      return { options: { databaseHooks: databaseHooks(composed, routes, instance) } };
+    },
+  };
+}
+
+/** Marks a returned promise (or thenable) handled: a rejecting background runner must not crash the app. */
+function ignoreRejection(returned: unknown): void {
+  if (typeof returned !== "object" && typeof returned !== "function") return;
+  // Promise.resolve adopts a thenable and turns a throwing `then` into a rejection, never a throw.
+  Promise.resolve(returned).catch(() => {});
+}
+
+/** The database hooks of one betterAuth() instance. */
+function databaseHooks(
+  composed: ReturnType<typeof composeEvents>,
+  routes: SignInRoutes,
+  instance: Instance,
+): DatabaseHooks {
   const handles = (event: EventName) => typeof composed[event] === "function";
   const memory = new RequestMemory();
-  let appContext: { internalAdapter?: unknown } | undefined;
-  let handOff: ((promise: Promise<unknown>) => unknown) | undefined = waitUntil;
+  const { handOff } = instance;
 
   const readerOf = (ctx: HookContext | null): UserReader | undefined =>
-    (ctx?.context?.internalAdapter ?? appContext?.internalAdapter) as UserReader | undefined;
+    (ctx?.context?.internalAdapter ?? instance.context?.internalAdapter) as UserReader | undefined;
 
   const findUser = async (userId: string, ctx: HookContext | null) => {
     const known = memory.of(ctx)?.users.get(userId);
@@ -95,7 +144,8 @@ export function authRecipes(
     const work = (async () => callback(await message()))().catch(() => {});
     if (handOff) {
       try {
-        handOff(work);
+        // Like waitUntil in core: the runner's own rejection (a refused task) is not the app's crash.
+        ignoreRejection(handOff(work));
         return Promise.resolve();
       } catch {
         // Outside a request scope some waitUntil implementations throw: wait instead of losing it.
@@ -155,7 +205,7 @@ export function authRecipes(
           const state = memory.of(ctx);
           await deliver("signIn", async () => ({
             user: await findUser(userId, ctx),
-            account: await signInAccount(ctx, state, userId, readerOf(ctx)),
+            account: await signInAccount(ctx, state, userId, readerOf(ctx), routes),
             // Known only within a request: a user created earlier in it.
             ...(state ? { isNewUser: state.users.has(userId) } : {}),
           }));
@@ -171,13 +221,5 @@ export function authRecipes(
       };
     }
   }
-
-  return {
-    id: "auth-recipes",
-    init(ctx) {
-      appContext = ctx;
-      handOff ??= ctx.options.advanced?.backgroundTasks?.handler;
-      return { options: { databaseHooks: hooks } };
-    },
-  };
+  return hooks;
 }

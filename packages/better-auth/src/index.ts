@@ -1,1 +1,2 @@
-export { type AuthRecipesPlugin, authRecipes } from "./auth-recipes.ts";
+export { type AuthRecipesOptions, type AuthRecipesPlugin, authRecipes } from "./auth-recipes.ts";
+export type { SignInMethod } from "./sign-in-routes.ts";

@@ -1,5 +1,6 @@
 import type { AuthAccount, AuthUser } from "@auth-recipes/core";
 import { CREDENTIAL_PROVIDER, type Row, toAccount } from "./messages.ts";
+import { methodOfRequest, type SignInRoutes } from "./sign-in-routes.ts";
 
 /**
  * What better-auth passes as a hook's second argument: the endpoint context of the request that wrote
@@ -45,43 +46,22 @@ export class RequestMemory {
   }
 }
 
-const providerOf = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-
-/**
- * The provider a session was created through, read from the request: better-auth's email and password
- * endpoints, or a social or generic OAuth provider named in the body (`/sign-in/social` with an id
- * token) or the path (`/callback/:id`, `/oauth2/callback/:providerId`).
- */
-function providerOfRequest(ctx: HookContext): { provider: string; type: string } | undefined {
-  const path = ctx.path ?? "";
-  if (path === "/sign-in/email" || path === "/sign-up/email" || path === "/sign-in/username") {
-    return { provider: CREDENTIAL_PROVIDER, type: "credentials" };
-  }
-  if (path.startsWith("/magic-link/")) return { provider: "magic-link", type: "email" };
-  if (path === "/sign-in/email-otp") return { provider: "email-otp", type: "email" };
-  const params = ctx.params ?? {};
-  const body = (typeof ctx.body === "object" && ctx.body !== null ? ctx.body : {}) as Row;
-  const provider =
-    providerOf(params.id) ?? providerOf(params.providerId) ?? providerOf(body.provider);
-  return provider ? { provider, type: "oauth" } : undefined;
-}
-
 /**
  * The `account` of a `signIn` message: the account this request created for the user, else the one its
- * path or body names (read back by provider for its id), else `null` (next-auth's value for a sign-in
- * without one). Never a token: only `toAccount`'s named fields.
+ * path (one of `routes`) or body names (read back by provider for its id), else `null` (next-auth's
+ * value for a sign-in without one). Never a token: only `toAccount`'s named fields.
  */
 export async function signInAccount(
   ctx: HookContext | null,
   state: RequestState | undefined,
   userId: string,
   reader: UserReader | undefined,
+  routes: SignInRoutes,
 ): Promise<AuthAccount | null> {
   const created = state?.accounts.get(userId);
   if (created) return toAccount(created);
   if (!ctx) return null;
-  const method = providerOfRequest(ctx);
+  const method = methodOfRequest(routes, ctx);
   if (!method) return null;
   if (method.provider === CREDENTIAL_PROVIDER) {
     return { ...method, providerAccountId: userId, userId };

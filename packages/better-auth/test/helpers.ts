@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { ComposeOptions, DispatchReport, RecipeError, RecipeInput } from "@auth-recipes/core";
+import type { DispatchReport, RecipeError, RecipeInput } from "@auth-recipes/core";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { getMigrations } from "better-auth/db/migration";
 import Database from "better-sqlite3";
-import { type AuthRecipesPlugin, authRecipes } from "../src/index.ts";
+import { type AuthRecipesOptions, type AuthRecipesPlugin, authRecipes } from "../src/index.ts";
 
 export const PASSWORD = "correct horse battery staple";
 export const ORIGIN = "http://127.0.0.1:3000";
@@ -37,7 +37,7 @@ function localProvider(id: string) {
 
 export interface AppOptions {
   recipes: readonly RecipeInput[];
-  compose?: ComposeOptions;
+  compose?: AuthRecipesOptions;
   /** `"sqlite"`: better-sqlite3 in memory, migrated by better-auth; `"memory"`: its memory adapter. */
   database?: "sqlite" | "memory";
   auth?: Partial<BetterAuthOptions>;

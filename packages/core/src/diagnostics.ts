@@ -102,6 +102,12 @@ export interface EnqueueTrace {
   queue: string;
   /** Filled by subscribers to `:start`, read by the host when it builds the jobs. Starts empty. */
   carrier: Record<string, string>;
+  /**
+   * Set when adding the jobs failed (on `:error` too): as {@link AttemptTrace.error}, an `Error` with the
+   * failure's `name` (and string `code`) when they are identifiers and its message redacted. Never the
+   * thrown value itself, which the host still receives.
+   */
+  error?: Error;
 }
 
 /** The part of Node's `TracingChannel` that core uses: typed here so no `node:` types leak. */
@@ -175,7 +181,19 @@ export function traceEnqueue<T>(
   const channel = tracing()?.enqueue;
   if (!channel?.hasSubscribers) return addJobs({});
   const context: EnqueueTrace = { ...enqueue, carrier: {} };
-  return channel.tracePromise(() => addJobs(context.carrier), context);
+  // Subscribers see the failure's public form, as an attempt's; the host gets what was thrown.
+  let thrown: { error: unknown } | undefined;
+  const published = channel.tracePromise(async () => {
+    try {
+      return await addJobs(context.carrier);
+    } catch (error) {
+      thrown = { error };
+      throw publicError(error);
+    }
+  }, context);
+  return published.catch((error: unknown) => {
+    throw thrown ? thrown.error : error;
+  });
 }
 
 /**
@@ -224,7 +242,12 @@ const IDENTIFIER = /^[\w$.-]{1,64}$/;
 /**
  * What subscribers see of a failure: the cause's `name` and string `code` when they are identifiers, its
  * message redacted. The thrown value itself can hold anything (a request with its headers, the user's
- * email in a message).
+ * email in a message). Applying it to its own result changes nothing, so a subscriber may apply it again.
+ *
+ * @example
+ * ```ts
+ * span.setAttribute("error.type", publicError(error).name); // "Error" for a name like "alice@example.com"
+ * ```
  */
 export function publicError(cause: unknown): Error {
   let name = "Error";

@@ -1,6 +1,7 @@
 import { type AttemptOutcome, attemptOnce } from "./attempt.ts";
+import { newDispatchId } from "./dispatch-id.ts";
 import { RecipeError } from "./errors.ts";
-import { backoffDelay, type RetryPolicy } from "./retry.ts";
+import { type RetryPolicy, retryDelay } from "./retry.ts";
 import type { Route } from "./routes.ts";
 
 /** How one handler ended in one dispatch. */
@@ -23,7 +24,7 @@ export interface HandlerResult {
 export class DispatchId {
   private id: string | undefined;
   get value(): string {
-    this.id ??= crypto.randomUUID();
+    this.id ??= newDispatchId();
     return this.id;
   }
 }
@@ -54,7 +55,10 @@ export async function runRoute(
     ) {
       break;
     }
-    await new Promise((wake) => setTimeout(wake, backoffDelay(retry, attempts, outcome.error)));
+    // Undefined when the service asked for a longer wait than maxDelayMs: stop and report instead.
+    const delay = retryDelay(retry, attempts, outcome.error);
+    if (delay === undefined) break;
+    await new Promise((wake) => setTimeout(wake, delay));
   }
   const { status } = outcome;
   const result: HandlerResult = {

@@ -30,7 +30,9 @@ const CONTROL = /(?!\t)[\p{Cc}\u2028\u2029]/gu;
 export interface RedactOptions {
   /**
    * Secrets known to the caller (a write key, an SMTP password), removed wherever they appear, also
-   * URL-encoded. Strings shorter than 4 characters are ignored, as they would match too much.
+   * URL-encoded and base64-encoded as HTTP Basic and SMTP AUTH send them (`base64(secret)`,
+   * `base64(secret + ":")`, padded or not). Strings shorter than 4 characters are ignored, as they
+   * would match too much.
    */
   secrets?: readonly string[];
 }
@@ -66,10 +68,29 @@ function toText(value: unknown): string {
   }
 }
 
+/** A secret as it is written, URL-encoded, and base64-encoded as Basic auth and SMTP AUTH send it. */
+function secretForms(secret: string): string[] {
+  const forms = [secret, encodeURIComponent(secret)];
+  for (const plain of [secret, `${secret}:`]) {
+    let encoded: string;
+    try {
+      encoded = btoa(plain);
+    } catch {
+      // Not Latin-1: no client could have sent it base64-encoded in a header.
+      continue;
+    }
+    forms.push(encoded);
+    const unpadded = encoded.replace(/=+$/, "");
+    if (unpadded.length >= 4) forms.push(unpadded);
+  }
+  // Longest first: one form can begin another (base64 of `key` and of `key:` share their start).
+  return forms.sort((a, b) => b.length - a.length);
+}
+
 /**
  * Makes a text safe to log: email addresses (also URL-encoded, as in an echoed request URL), credentials
  * after `Bearer`/`Basic` and after names such as `password=` or `api_key=`, key shapes (Stripe, Slack,
- * JWTs, GitHub), base64 `AUTH PLAIN` blobs and the caller's known `secrets` become `[redacted]`; line
+ * JWTs, GitHub), base64 `AUTH PLAIN` blobs and the caller's known `secrets` (also URL- and base64-encoded) become `[redacted]`; line
  * breaks and control characters are escaped (`\n`), so the text stays on one line. Only the first 1000
  * characters are read (a longer text ends in `…`), so it takes microseconds whatever it is given; any
  * value is accepted, and it never throws.
@@ -93,9 +114,7 @@ export function redact(text: unknown, options?: RedactOptions): string {
   const secrets = options?.secrets;
   for (const secret of Array.isArray(secrets) ? secrets : []) {
     if (typeof secret !== "string" || secret.length < 4) continue;
-    out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+    for (const form of secretForms(secret)) out = out.split(form).join(REDACTED);
   }
   // What the previous token says of this one: after a scheme, or after `password:` (a name and a separator).
   let scheme = false;

@@ -14,9 +14,10 @@ export interface RetryOptions {
    */
   minDelayMs?: number;
   /**
-   * The longest delay between attempts, in ms. It also bounds the delay a failure asks for: an error with
-   * a number `retryAfterMs` (a 429's `Retry-After`) makes the next attempt wait at least that long, but
-   * never longer than this.
+   * The longest delay between attempts, in ms. An error with a number `retryAfterMs` (a 429's
+   * `Retry-After`) makes the next attempt wait at least that long; when it asks for longer than this,
+   * there is no next attempt (the failure is reported to `onError`, its `cause.retryAfterMs` saying what
+   * was asked): a retry earlier than the service asked would only meet the same refusal.
    * @default 5000
    */
   maxDelayMs?: number;
@@ -79,29 +80,61 @@ export function toRetryPolicy(
 }
 
 /**
- * The delay, in ms, before the retry that follows failed attempt number `attempt` (counting from 1):
- * exponential from `minDelayMs` by `factor`, at most `maxDelayMs`, randomised between half and all of it
- * with `jitter`. When the failure asks for a delay (a number `retryAfterMs` field, as an
- * `UpstreamError` made from a 429's `Retry-After` carries), the delay is at least that, still at most
- * `maxDelayMs`.
+ * The delay, in ms, before the retry that follows failed attempt number `attempt` (counting from 1), or
+ * `undefined` when there must be no retry: the one retry decision of every host that waits in memory.
+ *
+ * The delay is exponential from `minDelayMs` by `factor`, at most `maxDelayMs`, randomised between half
+ * and all of it with `jitter`. When the failure asks for a delay (a number `retryAfterMs` field, as an
+ * `UpstreamError` made from a 429's `Retry-After` carries), the delay is at least that: a retry earlier
+ * than the service asked is never right. So when it asks for longer than `maxDelayMs`, or when the delay
+ * would end after `deadline` (ms since the epoch, for a host that must be done by then), the answer is
+ * `undefined`: stop retrying and report.
  *
  * @example
  * ```ts
- * await new Promise((wake) => setTimeout(wake, backoffDelay(route.retry, attempt, error)));
+ * const delay = retryDelay(route.retry, attempt, error, deadline);
+ * if (delay === undefined) return report(error);
+ * await new Promise((wake) => setTimeout(wake, delay));
+ * ```
+ */
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  error?: unknown,
+  deadline: number = Number.POSITIVE_INFINITY,
+): number | undefined {
+  const asked = retryAfter(error);
+  if (asked > policy.maxDelayMs) return undefined;
+  const delay = Math.max(asked, backoff(policy, attempt));
+  return Date.now() + delay > deadline ? undefined : delay;
+}
+
+/**
+ * The delay, in ms, before the retry that follows failed attempt number `attempt`, for a host whose
+ * waits are durable and may be long (a queue's delayed set): the backoff of {@link retryDelay}, raised to
+ * whatever the failure asks for (`retryAfterMs`), even beyond `maxDelayMs`, since a retry earlier than
+ * the service asked is never right. A host that waits in memory uses {@link retryDelay}, which stops
+ * instead of waiting longer than `maxDelayMs`.
+ *
+ * @example
+ * ```ts
+ * await queue.add(name, data, { delay: Math.round(backoffDelay(policy, attemptsMade, error)) });
  * ```
  */
 export function backoffDelay(policy: RetryPolicy, attempt: number, error?: unknown): number {
-  const { maxDelayMs } = policy;
-  let delay = Math.min(maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 1));
-  if (policy.jitter) delay = delay / 2 + (Math.random() * delay) / 2;
-  const asked = retryAfter(error);
-  return asked > delay ? Math.min(asked, maxDelayMs) : delay;
+  return Math.max(retryAfter(error), backoff(policy, attempt));
+}
+
+function backoff(policy: RetryPolicy, attempt: number): number {
+  const delay = Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 1));
+  return policy.jitter ? delay / 2 + (Math.random() * delay) / 2 : delay;
 }
 
 function retryAfter(error: unknown): number {
   try {
     const ms = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-    return typeof ms === "number" && ms > 0 ? ms : 0;
+    // Infinity and NaN are no delay a timer can wait; an absurd ask still stops the retries above.
+    return typeof ms === "number" && ms > 0 ? Math.min(ms, 2 ** 31 - 1) : 0;
   } catch {
     return 0;
   }

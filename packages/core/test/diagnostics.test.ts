@@ -181,4 +181,37 @@ describe("tracing for hosts that queue recipes", () => {
     ]);
     expect(JSON.stringify(seen)).not.toContain(EMAIL);
   });
+
+  it("publishes a failed enqueue's public form (name filtered, message redacted) and rejects with what was thrown", async () => {
+    const { traceEnqueue } = await import("../src/kit/index.ts");
+    const seen = listen();
+    const thrown = Object.assign(new Error(`refused ${EMAIL} with Bearer sk_live_0123456789`), {
+      name: EMAIL,
+    });
+    const enqueue = {
+      event: "createUser",
+      dispatchId: "d-2",
+      recipe: "bullmq",
+      recipes: ["slack"],
+      queue: "q",
+    } as const;
+    await expect(traceEnqueue(enqueue, async () => Promise.reject(thrown))).rejects.toBe(thrown);
+    // A synchronous throw from the host's function is published and rethrown the same way.
+    await expect(
+      traceEnqueue(enqueue, () => {
+        throw thrown;
+      }),
+    ).rejects.toBe(thrown);
+    const errors = seen.filter(([channel, phase]) => channel === "enqueue" && phase === "error");
+    expect(errors).toHaveLength(2);
+    for (const [, , context] of errors) {
+      const error = context.error as Error;
+      expect(error).not.toBe(thrown);
+      expect(error.name).toBe("Error");
+      expect(error.message).toBe("refused [redacted] with Bearer [redacted]");
+    }
+    expect(
+      JSON.stringify(seen.map(([, , context]) => ({ ...context, error: String(context.error) }))),
+    ).not.toContain(EMAIL);
+  });
 });

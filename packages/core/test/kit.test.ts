@@ -42,9 +42,11 @@ describe("the kit's configuration errors", () => {
         "configRangeError",
         "cutText",
         "isNetworkError",
+        "publicError",
         "redact",
         "requiredOption",
         "resolveRoutes",
+        "retryDelay",
         "runAttempt",
         "traceEnqueue",
         "usableEmail",
@@ -354,10 +356,10 @@ describe("backoffDelay", () => {
     ]);
   });
 
-  it("waits at least what the error asks for, still at most maxDelayMs, and ignores nonsense", () => {
+  it("waits at least what the error asks for, even past maxDelayMs (never sooner than asked), and ignores nonsense", () => {
     expect(backoffDelay(policy, 1, { retryAfterMs: 600 })).toBe(600);
     expect(backoffDelay(policy, 3, { retryAfterMs: 50 })).toBe(400);
-    expect(backoffDelay(policy, 1, { retryAfterMs: 60_000 })).toBe(1000);
+    expect(backoffDelay(policy, 1, { retryAfterMs: 60_000 })).toBe(60_000);
     expect(backoffDelay({ ...policy, jitter: true }, 1, { retryAfterMs: 600 })).toBe(600);
     for (const error of [
       { retryAfterMs: "600" },

@@ -53,4 +53,19 @@ describe("in a real process", () => {
       '[auth-recipes] recipe "line\\nbreak" failed on createUser after 1 attempt: a\\u2028b\\u2029c\\rd',
     ]);
   });
+
+  it("without globalThis.crypto every dispatch still has an id: handlers read it and onSettled is called", async () => {
+    const { code, stdout, stderr } = await run("no-crypto.ts");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { seen, settled, errors } = JSON.parse(stdout) as Record<
+      "seen" | "settled" | "errors",
+      string[]
+    >;
+    expect(errors).toEqual([]);
+    expect(settled).toEqual(seen);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatch(/^[\w-]{16,}$/);
+    expect(seen[0]).not.toBe(seen[1]);
+  });
 });

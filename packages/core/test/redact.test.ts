@@ -68,6 +68,17 @@ describe("redact", () => {
     expect(redact("a b c", { secrets: 3 as never })).toBe("a b c");
   });
 
+  it("removes a given secret's base64 forms too: as Basic auth and SMTP AUTH send it, padded or not", () => {
+    const key = "plainwritekey0123";
+    const basic = btoa(`${key}:`);
+    const text = `echo ${basic} ${btoa(key)} ${basic.replace(/=+$/, "")}`;
+    expect(redact(text, { secrets: [key] })).toBe("echo [redacted] [redacted] [redacted]");
+    // A secret outside Latin-1 cannot be sent base64-encoded by btoa: still removed as written.
+    expect(redact("key ключ-секрет here", { secrets: ["ключ-секрет"] })).toBe(
+      "key [redacted] here",
+    );
+  });
+
   it("escapes line breaks and control characters, so a text stays on one line", () => {
     const forged = 'boom\r\n[auth-recipes] recipe "x" forged\u2028line\u2029\u0000\u001b[31m\ttab';
     const out = redact(forged);

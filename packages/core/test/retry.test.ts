@@ -6,7 +6,8 @@ import {
   type RecipeError,
   type RetryOptions,
 } from "../src/index.ts";
-import { UpstreamError } from "../src/kit/index.ts";
+import { backoffDelay, retryDelay, UpstreamError } from "../src/kit/index.ts";
+import { toRetryPolicy } from "../src/retry.ts";
 
 const user = { id: "u1" };
 const failing = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
@@ -350,14 +351,31 @@ describe("retries", () => {
     expect(gaps[0]).toBeLessThan(2000);
   });
 
-  it("bound the wait an error asks for by maxDelayMs", async () => {
+  it("never retry sooner than an error asks: one that asks for more than maxDelayMs is reported, not retried", async () => {
+    const started = performance.now();
     const { gaps, status } = await attemptsAfter429(60_000, { minDelayMs: 1, maxDelayMs: 150 }, 2);
+    // Retrying after 150 ms would only meet the same 429: the failure is reported at once instead.
+    expect(status).toBe("rejected");
+    expect(gaps).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("wait as long as asked when that is within maxDelayMs, even past the backoff's cap", async () => {
+    const { gaps, status } = await attemptsAfter429(300, { minDelayMs: 1, maxDelayMs: 300 });
     expect(status).toBe("fulfilled");
-    expect(gaps).toHaveLength(2);
-    for (const gap of gaps) {
-      expect(gap).toBeGreaterThanOrEqual(145);
-      expect(gap).toBeLessThan(2000);
-    }
+    expect(gaps[0]).toBeGreaterThanOrEqual(295);
+  });
+
+  it("retryDelay: undefined past maxDelayMs or the deadline; backoffDelay: at least what is asked", () => {
+    const policy = toRetryPolicy({ minDelayMs: 10, maxDelayMs: 100, jitter: false }, "")!;
+    const asks = (ms: number) => ({ retryAfterMs: ms });
+    expect(retryDelay(policy, 1, asks(1000))).toBeUndefined();
+    expect(retryDelay(policy, 1, asks(50))).toBe(50);
+    expect(retryDelay(policy, 1, new Error("503"))).toBe(10);
+    expect(retryDelay(policy, 1, asks(50), Date.now() + 20)).toBeUndefined();
+    expect(retryDelay(policy, 1, asks(Number.NaN))).toBe(10);
+    expect(backoffDelay(policy, 1, asks(1000))).toBe(1000);
+    expect(backoffDelay(policy, 5, undefined)).toBe(100);
   });
 
   it("keep the backoff when the error asks for less, and read retryAfterMs from any error", async () => {

@@ -2,8 +2,8 @@ import { type TracingChannelSubscribers, tracingChannel } from "node:diagnostics
 import type { EventName } from "@auth-recipes/core";
 import { TRACING_CHANNELS } from "@auth-recipes/core";
 import { InstrumentationBase, type InstrumentationConfig } from "@opentelemetry/instrumentation";
-import { version } from "../package.json";
 import { ChannelSpans } from "./spans.ts";
+import { VERSION } from "./version.ts";
 
 /** Options for {@link AuthRecipesInstrumentation}. */
 export interface AuthRecipesInstrumentationConfig extends InstrumentationConfig {
@@ -55,7 +55,7 @@ const state = new WeakMap<AuthRecipesInstrumentation, Subscription[]>();
 export class AuthRecipesInstrumentation extends InstrumentationBase<AuthRecipesInstrumentationConfig> {
   /** @param config the options; the instrumentation is enabled unless `enabled: false`. */
   constructor(config: AuthRecipesInstrumentationConfig = {}) {
-    super("@auth-recipes/opentelemetry", version, config);
+    super("@auth-recipes/opentelemetry", VERSION, config);
   }
 
   /** Nothing to patch: core's channels are the only hook. */

@@ -1,4 +1,5 @@
 import type { AttemptTrace, DispatchTrace, EnqueueTrace, EventName } from "@auth-recipes/core";
+import { publicError } from "@auth-recipes/core/kit";
 import {
   type Attributes,
   type Context,
@@ -123,12 +124,11 @@ export class ChannelSpans {
         const attributes: Attributes = { [A.timedOut]: message.timedOut === true };
         if (message.outcome) attributes[A.outcome] = message.outcome;
         if (message.reason !== undefined) attributes[A.skipReason] = message.reason;
-        if (message.outcome === "rejected") {
-          attributes[A.errorType] = message.error?.name || "Error";
-          // The error core publishes is already redacted: its name and message, never the thrown value.
-          span.setStatus({ code: SpanStatusCode.ERROR, message: message.error?.message ?? "" });
-        }
         span.setAttributes(attributes);
+        if (message.outcome === "rejected") {
+          const error = failed(span, message.error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        }
         span.end();
       }),
   };
@@ -158,13 +158,9 @@ export class ChannelSpans {
     error: (message) =>
       this.guard(() => {
         const span = this.spans.get(message);
-        const error = (message as { error?: unknown }).error;
-        const name = error instanceof Error ? error.name : "Error";
-        span?.setAttribute(A.errorType, name);
-        span?.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: `${name}: the jobs were not added`,
-        });
+        if (!span) return;
+        const { name } = failed(span, message.error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `${name}: the jobs were not added` });
       }),
     asyncEnd: (message) => this.guard(() => this.take(message)?.end()),
   };
@@ -183,6 +179,17 @@ export class ChannelSpans {
       // Tracing must never break a dispatch; a lost span is the lesser harm.
     }
   }
+}
+
+/**
+ * Sets `error.type` on a failed span, and returns what a span may say of the failure: every span goes
+ * through this one filter (core's `publicError`: a name that is not an identifier, such as an address
+ * or `Bearer …`, becomes `Error`; the message is redacted), whatever the channel already did.
+ */
+function failed(span: Span, error: unknown): Error {
+  const visible = error === undefined ? new Error("") : publicError(error);
+  span.setAttribute(A.errorType, visible.name || "Error");
+  return visible;
 }
 
 function messaging(type: string, name: string, destination: string): Attributes {

@@ -22,7 +22,7 @@ beforeAll(() => {
 afterEach(() => tracing.exporter.reset());
 afterAll(() => tracing.close());
 
-function queueingRecipe(queue: Job[], recipes: string[], fail = false) {
+function queueingRecipe(queue: Job[], recipes: string[], fail: boolean | (() => Error) = false) {
   return defineRecipe({
     name: "bullmq",
     events: {
@@ -30,6 +30,7 @@ function queueingRecipe(queue: Job[], recipes: string[], fail = false) {
         await traceEnqueue(
           { event, dispatchId, recipe: "bullmq", recipes, queue: "auth-recipes" },
           async (carrier) => {
+            if (typeof fail === "function") throw fail();
             if (fail) throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
             // One job per recipe, each with a copy of the carrier the tracer filled in.
             for (const recipe of recipes)
@@ -127,6 +128,29 @@ it("marks the send span ERROR when the jobs could not be added", async () => {
   expect(send.status.code).toBe(SpanStatusCode.ERROR);
   expect(send.attributes["error.type"]).toBe("Error");
   expect(send.status.message).not.toContain("127.0.0.1");
+});
+
+it("filters the queue error's name as an attempt's: an address or a credential in it never reaches the span", async () => {
+  for (const name of ["alice@example.test", "Bearer sk_live_0123456789abcdef", "a\nforged line"]) {
+    tracing.exporter.reset();
+    const events = composeEvents(
+      [queueingRecipe([], ["slack"], () => Object.assign(new Error("down"), { name }))],
+      { onError: () => {} },
+    );
+    await events.createUser!({ user: { id: "u1" } });
+    const send = tracing.span("send auth-recipes");
+    expect(send.status.code).toBe(SpanStatusCode.ERROR);
+    expect(send.attributes["error.type"]).toBe("Error");
+    expect(send.status.message).toBe("Error: the jobs were not added");
+  }
+  // A class's name is kept, as on the attempt spans.
+  tracing.exporter.reset();
+  const events = composeEvents(
+    [queueingRecipe([], ["slack"], () => Object.assign(new Error("down"), { name: "ReplyError" }))],
+    { onError: () => {} },
+  );
+  await events.createUser!({ user: { id: "u1" } });
+  expect(tracing.span("send auth-recipes").attributes["error.type"]).toBe("ReplyError");
 });
 
 it("starts a trace of its own for a job queued without a trace context", async () => {

@@ -1,5 +1,5 @@
 import type { Analytics, IdentifyParams, TrackParams } from "@segment/analytics-node";
-import { deliveryError, SegmentDeliveryError } from "./errors.ts";
+import { clientSecrets, deliveryError, SegmentDeliveryError } from "./errors.ts";
 
 /** One call the recipe makes, with the message id that identifies it across attempts. */
 export type SegmentCall =
@@ -95,6 +95,7 @@ class DeliveryQueue {
 
   constructor(analytics: Analytics) {
     this.#analytics = analytics;
+    const secrets = clientSecrets(analytics);
     // Listeners run inside the SDK's dispatch; a throw there would become an SDK error event.
     const delivered = (ctx: { event: { messageId?: string } }) => {
       try {
@@ -108,7 +109,7 @@ class DeliveryQueue {
         if (!error.ctx) return;
         const reason = error.reason;
         const cut = this.#cut && reason instanceof Error && reason.message === CUT_REASON;
-        this.#settle(error.ctx.event.messageId, deliveryError(reason), cut);
+        this.#settle(error.ctx.event.messageId, deliveryError(reason, secrets), cut);
       } catch {}
     });
     analytics.on("drained", () => {

@@ -18,7 +18,16 @@ export class SegmentDeliveryError extends UpstreamError {
   /** Whether another attempt may succeed. */
   declare readonly retryable: boolean;
 
-  constructor(message: string, options: { status?: number; retryable: boolean; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: {
+      status?: number;
+      retryable: boolean;
+      cause?: unknown;
+      /** Credentials removed from the message wherever they appear (the client's write key). */
+      secrets?: readonly string[];
+    },
+  ) {
     super("segment", message, options);
     // Always present, as before the kit: `status` is undefined when Segment did not answer.
     Object.assign(this, { status: options.status, retryable: options.retryable });
@@ -36,8 +45,32 @@ function describe(reason: unknown): string {
   }
 }
 
-/** Turns what the SDK reported for a failed delivery into a {@link SegmentDeliveryError}. */
-export function deliveryError(reason: unknown): SegmentDeliveryError {
+/**
+ * The write key an `Analytics` client holds, for redaction: a hostile or broken endpoint can echo it (or
+ * the `Basic` credential the SDK makes of it, which the kit's `redact` also removes) in its body or
+ * reason phrase, and a write key has no shape a generic redaction would know. The SDK has no public
+ * getter, so its publisher's field is read; a client shaped otherwise yields none, and key shapes and
+ * whatever follows `Basic` are still redacted.
+ */
+export function clientSecrets(analytics: unknown): string[] {
+  try {
+    const publisher = (analytics as { _publisher?: Record<string, unknown> } | null)?._publisher;
+    const writeKey = publisher?._writeKey;
+    return typeof writeKey === "string" && writeKey ? [writeKey] : [];
+  } catch {
+    // A getter that throws: no known secret, the generic redaction still runs.
+    return [];
+  }
+}
+
+/**
+ * Turns what the SDK reported for a failed delivery into a {@link SegmentDeliveryError}, with the
+ * client's credentials (see {@link clientSecrets}) removed from its message.
+ */
+export function deliveryError(
+  reason: unknown,
+  secrets: readonly string[] = [],
+): SegmentDeliveryError {
   const text = describe(reason);
   // The SDK reports an HTTP failure as `[<status>] <status text>`.
   const status = Number(/^\[(\d{3})\]/.exec(text)?.[1]) || undefined;
@@ -48,5 +81,6 @@ export function deliveryError(reason: unknown): SegmentDeliveryError {
     status,
     retryable,
     cause: reason,
+    secrets,
   });
 }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   events as fixtures,
   type SegmentEmulator,
@@ -61,5 +63,29 @@ describe("segmentTracking: the error onError gets is safe to log", () => {
     const error = await failure(app);
     expect(error.cause).toMatchObject({ retryable: false });
     expectNothingPrinted(error, secrets);
+  });
+
+  it("a hostile endpoint that echoes the write key, decoded and encoded, in its reason phrase", async () => {
+    // No key shape a generic redaction would know: only the recipe knows this is its credential.
+    const writeKey = "plainwritekey0123";
+    const basic = btoa(`${writeKey}:`);
+    const hostile = createServer((request, response) => {
+      const sent = /^Basic (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
+      response.statusMessage = `Unauthorized ${atob(sent).replace(/:$/, "")} ${sent} ${encodeURIComponent(writeKey)}`;
+      response.statusCode = 401;
+      request.resume();
+      request.on("end", () => response.end());
+    });
+    await new Promise<void>((listening) => hostile.listen(0, "127.0.0.1", listening));
+    try {
+      const { port } = hostile.address() as AddressInfo;
+      const analytics = analyticsFor(segment, { writeKey, host: `http://127.0.0.1:${port}` });
+      const error = await failure(setup(segment, { analytics }));
+      expect(error.cause).toMatchObject({ status: 401, retryable: false });
+      expect(error.cause.message).toContain("Unauthorized");
+      expectNothingPrinted(error, [...secrets, writeKey, basic]);
+    } finally {
+      await new Promise((closed) => hostile.close(closed));
+    }
   });
 });

@@ -72,4 +72,22 @@ describe("slackNotify: the error onError gets is safe to log", () => {
     expect(error.cause).toMatchObject({ kind: "network" });
     expectNothingPrinted(error, secrets);
   });
+
+  it("a token with no key shape, echoed plain and URL-encoded by a hostile endpoint", async () => {
+    // Only the recipe knows this is its credential: it redacts the token its client holds.
+    const plain = "plain+slack/token=0123";
+    const client = webClient(
+      slack,
+      {
+        fetch: async (_url, init) => {
+          const auth = new Headers(init?.headers).get("authorization")?.replace(/^Bearer /, "");
+          throw new Error(`refused ${auth} (${encodeURIComponent(auth ?? "")}) for ${user.email}`);
+        },
+      },
+      plain,
+    );
+    const error = await failure(client);
+    expect(error.cause).toMatchObject({ kind: "network" });
+    expectNothingPrinted(error, [...secrets, plain, encodeURIComponent(plain)]);
+  });
 });

@@ -25,7 +25,7 @@ export class StripeCustomerError extends UpstreamError {
   declare readonly requestId?: string;
   /**
    * How long Stripe asked to wait before another attempt (its `Retry-After` header, on a 429), in ms:
-   * core's retry waits at least that long, within the deadline and `maxDelayMs`.
+   * core's retry waits at least that long, or reports instead when that is longer than `maxDelayMs`.
    */
   declare readonly retryAfterMs?: number;
 
@@ -39,10 +39,12 @@ export class StripeCustomerError extends UpstreamError {
       requestId?: string;
       retryAfterMs?: number;
       cause?: unknown;
+      /** Credentials removed from the message wherever they appear (the client's secret key). */
+      secrets?: readonly string[];
     },
   ) {
-    const { cause, retryable, retryAfterMs, statusCode, code, ...rest } = fields;
-    super("stripe", message, { cause, retryable, retryAfterMs, status: statusCode, code });
+    const { cause, retryable, retryAfterMs, statusCode, code, secrets, ...rest } = fields;
+    super("stripe", message, { cause, retryable, retryAfterMs, status: statusCode, code, secrets });
     for (const [key, value] of Object.entries({ ...rest, statusCode })) {
       if (value !== undefined) Object.assign(this, { [key]: value });
     }
@@ -96,11 +98,32 @@ export function isMissing(error: unknown): boolean {
 }
 
 /**
- * Turns what a Stripe call threw into a {@link StripeCustomerError}, marked retryable or not. Read by the
- * SDK's `type` field, not `instanceof`, so that errors from a second copy of `stripe` are classified too.
- * Anything that is not a Stripe error (a bug in a callback) is returned as it was.
+ * The secret key a Stripe client holds, for redaction: Stripe's own keys have shapes (`sk_`, `rk_`) that
+ * any redaction knows, but a key for a proxy or a gateway in front of Stripe need not, and only the
+ * recipe knows it is its credential. The SDK has no public getter: its API-key authenticator's field is
+ * read, and a client made with a custom authenticator yields none.
  */
-export function toStripeCustomerError(error: unknown, action: string): unknown {
+export function clientSecrets(stripe: unknown): string[] {
+  try {
+    const key = (stripe as { _authenticator?: { _apiKey?: unknown } } | null)?._authenticator
+      ?._apiKey;
+    return typeof key === "string" && key ? [key] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Turns what a Stripe call threw into a {@link StripeCustomerError}, marked retryable or not, with the
+ * given `secrets` (the client's key) removed from its message. Read by the SDK's `type` field, not
+ * `instanceof`, so that errors from a second copy of `stripe` are classified too. Anything that is not a
+ * Stripe error (a bug in a callback) is returned as it was.
+ */
+export function toStripeCustomerError(
+  error: unknown,
+  action: string,
+  secrets: readonly string[] = [],
+): unknown {
   const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
   const type = typeof e.type === "string" && e.type.startsWith("Stripe") ? e.type : undefined;
   if (!type) return error;
@@ -132,5 +155,6 @@ export function toStripeCustomerError(error: unknown, action: string): unknown {
     ...(typeof e.requestId === "string" ? { requestId: e.requestId } : {}),
     ...(after !== undefined ? { retryAfterMs: after } : {}),
     cause: error,
+    secrets,
   });
 }

@@ -11,6 +11,7 @@ import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit
 import type Stripe from "stripe";
 import { customerName } from "./customer-fields.ts";
 import {
+  clientSecrets,
   isIdempotencyError,
   isKeyInUse,
   isMissing,
@@ -70,7 +71,8 @@ export interface StripeCustomerOptions {
    * How to find an existing user's customer id, usually the column `onCustomerCreated` wrote. When given,
    * it is trusted: createUser does nothing for a user who has an id, and updateUser syncs the customer it
    * names (or nothing). Without it, the recipe looks the customer up by `metadata['userId']` (a list by
-   * email first, then a search, which can lag a minute behind writes).
+   * email first, then a search, which can lag a minute behind writes, then a list of the customers
+   * created in the last 15 minutes, for one the search has not indexed yet).
    */
   getCustomerId?: (user: AuthUser) => Awaitable<string | null | undefined>;
   /**
@@ -134,7 +136,7 @@ type Call = <T>(
  * Runs Stripe calls within one attempt's deadline: each request's timeout is the time left, and once the
  * deadline has passed (core has given up on this attempt and may be running the next) no request starts.
  */
-function caller(context: HandlerContext): Call {
+function caller(context: HandlerContext, secrets: readonly string[]): Call {
   return async (action, run, key) => {
     const left = context.deadline - Date.now();
     if (left <= 0) {
@@ -149,7 +151,7 @@ function caller(context: HandlerContext): Call {
     try {
       return await run(options);
     } catch (error) {
-      throw toStripeCustomerError(error, action);
+      throw toStripeCustomerError(error, action, secrets);
     }
   };
 }
@@ -157,6 +159,10 @@ function caller(context: HandlerContext): Call {
 // How often a create whose idempotency key is in use (a concurrent createUser for the same user) asks
 // again; Stripe answers with the first request's result once that is done.
 const IN_USE_POLL_MS = 50;
+// How far back updateUser reads the customers list for one that search has not indexed yet: Stripe's
+// index lags under a minute normally, more during incidents. Bounded, with pages of 100.
+const RECENT_WINDOW_S = 15 * 60;
+const RECENT_PAGES = 5;
 // Dispatches whose createUser sent customers.create, so that a retry finding the customer knows it made
 // it. Bounded: a dispatch that never settles is forgotten after this many others.
 const MAX_REMEMBERED = 1000;
@@ -211,6 +217,8 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     onCustomerCreated,
     getCustomerId,
   } = options;
+  // Read once: the client's key, removed from every error message (see clientSecrets).
+  const secrets = clientSecrets(stripe);
 
   /** The customer this user should have: `{ email, name }`, then customerParams, then the user id. */
   async function wanted(user: AuthUser, userId: string): Promise<Stripe.CustomerCreateParams> {
@@ -257,6 +265,33 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     return result.data.find((c) => c.metadata?.userId === userId);
   }
 
+  /**
+   * This user's customer among those created in the last {@link RECENT_WINDOW_S} seconds, read with
+   * `customers.list` (consistent), for a customer that search has not indexed yet: the one an updateUser
+   * right after sign-up looks for. `undefined` when none of them is the user's; a retryable error when
+   * there are more than the bounded scan reads, since then it cannot tell.
+   */
+  async function findRecent(call: Call, userId: string): Promise<Stripe.Customer | undefined> {
+    const since = Math.floor(Date.now() / 1000) - RECENT_WINDOW_S;
+    let after: string | undefined;
+    for (let page = 0; page < RECENT_PAGES; page++) {
+      const listed = await call("customers.list", (o) =>
+        stripe.customers.list(
+          { created: { gte: since }, limit: 100, ...(after ? { starting_after: after } : {}) },
+          o,
+        ),
+      );
+      const own = listed.data.find((c) => c.metadata?.userId === userId);
+      if (own) return own;
+      if (!listed.has_more || listed.data.length === 0) return undefined;
+      after = listed.data[listed.data.length - 1]!.id;
+    }
+    throw new StripeCustomerError(
+      `updateUser: the user's customer is not found by search, which can lag behind a recent sign-up, and too many customers were created since to read them all; set getCustomerId to find it at once`,
+      { retryable: true },
+    );
+  }
+
   /** Dispatches (by id) that sent customers.create for their user. */
   const creating = new Set<string>();
 
@@ -301,7 +336,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     if (getCustomerId && (await getCustomerId(user))) {
       return skip("the user already has a Stripe customer");
     }
-    const call = caller(context);
+    const call = caller(context, secrets);
     const params = await wanted(user, userId);
     let customer: Stripe.Customer | undefined;
     let reused = false;
@@ -334,7 +369,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
   ): Promise<void | Skip> {
     const userId = userIdOf(user);
     if (!userId) return skip("the user has no id");
-    const call = caller(context);
+    const call = caller(context, secrets);
     const want = await wanted(user, userId);
     let customer: Stripe.Customer | undefined;
     if (getCustomerId) {
@@ -350,7 +385,9 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
         }
       }
     } else {
-      customer = await findOwn(call, userId, want.email);
+      // By email finds nothing when the email is what changed, and search lags behind a sign-up made
+      // moments ago: the recent customers are read too, so a missing index never reads as "no customer".
+      customer = (await findOwn(call, userId, want.email)) ?? (await findRecent(call, userId));
     }
     // Nothing to sync is not a failure, nor a choice not to act: the handler's job is done.
     if (!customer) return;

@@ -75,6 +75,34 @@ describe("stripeCustomer: what a retry and a race report", () => {
     });
   });
 
+  it("never retries sooner than a 429's Retry-After: longer than maxDelayMs, it reports instead", async () => {
+    emulator.fail({ times: 1, status: 429, headers: { "Retry-After": "1" } });
+    const { errors, report } = await dispatch(
+      stripeCustomer({ stripe: stripeClient(emulator), reuseExisting: false }),
+      "createUser",
+      { user: alice },
+      { retry: { retries: 3, minDelayMs: 10, maxDelayMs: 100 } },
+    );
+    // Before, the retry came ~100 ms later, into Stripe's certain second 429.
+    const creates = emulator.requests.filter((r) => r.method === "POST");
+    expect(creates).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ status: "rejected", attempts: 1 });
+    expect(errors[0]?.cause).toMatchObject({ statusCode: 429, retryAfterMs: 1000 });
+
+    // Within maxDelayMs, the retry waits as long as Stripe asked.
+    emulator.reset();
+    emulator.fail({ times: 1, status: 429, headers: { "Retry-After": "1" } });
+    const second = await dispatch(
+      stripeCustomer({ stripe: stripeClient(emulator), reuseExisting: false }),
+      "createUser",
+      { user: alice },
+      { retry: { retries: 3, minDelayMs: 10, maxDelayMs: 2000 } },
+    );
+    expect(second.report.results[0]).toMatchObject({ status: "fulfilled", attempts: 2 });
+    const [first, retried] = emulator.requests.filter((r) => r.method === "POST");
+    expect(retried!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1000);
+  });
+
   it("leaves retryAfterMs out when a 429 has no Retry-After", async () => {
     emulator.fail({ times: 1, status: 429 });
     const { errors } = await dispatch(

@@ -67,4 +67,32 @@ describe("stripeCustomer: the error onError gets is safe to log", () => {
     expect(error.cause).toMatchObject({ retryable: true });
     expectNothingPrinted(error, secrets);
   });
+
+  it("a key with no key shape, echoed plain, URL-encoded and base64-encoded by a hostile endpoint", async () => {
+    // A proxy's key, say: only the recipe knows it is its credential, from the client it was given.
+    const plain = "plainproxykey/0123+x";
+    const proxied = await startStripeApi({ apiKey: plain });
+    try {
+      proxied.fail({
+        status: 400,
+        body: {
+          error: {
+            type: "invalid_request_error",
+            message: `bad key ${plain} (${encodeURIComponent(plain)}, ${btoa(`${plain}:`)})`,
+          },
+        },
+      });
+      const error = await failure(stripeClient(proxied, plain));
+      expect(error.cause).toMatchObject({ statusCode: 400 });
+      expect(error.cause.message).toContain("bad key");
+      expectNothingPrinted(error, [
+        ...secrets,
+        plain,
+        encodeURIComponent(plain),
+        btoa(`${plain}:`),
+      ]);
+    } finally {
+      await proxied.close();
+    }
+  });
 });

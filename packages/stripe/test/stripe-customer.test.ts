@@ -383,6 +383,48 @@ describe("updateUser", () => {
     expect(emulator.customers).toHaveLength(1);
   });
 
+  it("finds a customer that search has not indexed yet: an email change right after sign-up is not lost", async () => {
+    const lagging = await startStripeApi({ searchLagMs: 60_000 });
+    try {
+      const r = stripeCustomer({ stripe: stripeClient(lagging) });
+      await dispatch(r, "createUser", { user: alice });
+      const changed = { ...alice, email: "alice.h@example.test" };
+      const { errors, report } = await dispatch(r, "updateUser", { user: changed });
+      expect(errors).toEqual([]);
+      expect(report.results[0]?.status).toBe("fulfilled");
+      // Before, search found nothing, the handler reported fulfilled, and the old email stayed.
+      expect(lagging.customers).toHaveLength(1);
+      expect(lagging.customers[0]).toMatchObject({
+        email: "alice.h@example.test",
+        metadata: { userId: alice.id },
+      });
+      expect(lagging.searches.at(-1)?.matched).toEqual([]);
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  it("reports a retryable failure when too many recent customers hide the user's from the scan", async () => {
+    const lagging = await startStripeApi({ searchLagMs: 60_000 });
+    try {
+      const stripe = stripeClient(lagging);
+      await dispatch(stripeCustomer({ stripe }), "createUser", { user: alice });
+      // Created after Alice's, so newer: the list (newest first) reads them before hers.
+      for (let i = 0; i < 501; i++) await stripe.customers.create({ name: `Other ${i}` });
+      const { errors, report } = await dispatch(stripeCustomer({ stripe }), "updateUser", {
+        user: { ...alice, email: "alice.h@example.test" },
+      });
+      expect(report.results[0]?.status).toBe("rejected");
+      expect(errors[0]?.cause).toMatchObject({ retryable: true });
+      expect(errors[0]?.message).toMatch(/getCustomerId/);
+      expect(lagging.customers.find((c) => c.metadata.userId === alice.id)?.email).toBe(
+        alice.email,
+      );
+    } finally {
+      await lagging.close();
+    }
+  });
+
   it("creates nothing and throws nothing for a user without a customer", async () => {
     const { errors, report } = await dispatch(recipe(), "updateUser", { user: alice });
     expect(errors).toEqual([]);

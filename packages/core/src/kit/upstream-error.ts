@@ -5,7 +5,7 @@ import { redact } from "../redact.ts";
 export interface UpstreamErrorOptions {
   /** Whether another attempt may succeed; core's `isRetryable` reads it first. */
   retryable?: boolean;
-  /** How long the upstream asked to wait before another attempt (a `Retry-After`), in ms; core's retry honours it, up to `maxDelayMs`. */
+  /** How long the upstream asked to wait before another attempt (a `Retry-After`), in ms; core's retry never comes sooner, and reports instead when it is longer than `maxDelayMs`. */
   retryAfterMs?: number;
   /** The HTTP status the upstream answered, if it answered. */
   status?: number;
