@@ -53,9 +53,14 @@ class AttemptContext implements HandlerContext {
 
   /** Marks the attempt timed out, aborts its signal, and returns the timeout error. */
   timeOut(ms: number): Error {
-    this.timeout = timeoutError(ms);
-    this.controller?.abort(this.timeout);
-    return this.timeout;
+    return this.stop(timeoutError(ms));
+  }
+
+  /** Ends the attempt with `error` (the host's bound ran out), aborting its signal. */
+  stop(error: Error): Error {
+    this.timeout = error;
+    this.controller?.abort(error);
+    return error;
   }
 }
 
@@ -76,14 +81,26 @@ export function attemptOnce(
   dispatch: DispatchIdHolder,
   clock: () => number,
   traceCarrier?: Readonly<Record<string, string>>,
+  signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   // While nobody subscribes, tracing costs this one read (see diagnostics.ts).
   const channel = tracing()?.attempt;
-  if (!channel?.hasSubscribers) return runOnce(route, message, attempt, dispatch, clock);
+  if (!channel?.hasSubscribers) return runOnce(route, message, attempt, dispatch, clock, signal);
   const { event, recipe } = route;
   const trace: AttemptTrace = { event, recipe, attempt, dispatchId: dispatch.value };
   if (traceCarrier) trace.traceCarrier = traceCarrier;
-  return traceAttempt(channel, trace, () => runOnce(route, message, attempt, dispatch, clock));
+  return traceAttempt(channel, trace, () =>
+    runOnce(route, message, attempt, dispatch, clock, signal),
+  );
+}
+
+/** The error an attempt ends with when its host's signal aborts: the signal's reason, as an Error. */
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const error = new Error("the host stopped the attempt");
+  error.name = "AbortError";
+  return error;
 }
 
 function runOnce(
@@ -92,6 +109,7 @@ function runOnce(
   attempt: number,
   dispatch: DispatchIdHolder,
   clock: () => number,
+  signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   const { timeoutMs } = route;
   const started = clock();
@@ -105,10 +123,13 @@ function runOnce(
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let settled = false;
+    // The host's own bound (a queue handler's signal): the attempt ends when it aborts, as at a timeout.
+    const stop = signal && (() => settle(true, context.stop(abortError(signal)), true));
     const settle = (failed: boolean, value: unknown, timedOut: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (stop) signal.removeEventListener("abort", stop);
       const reason = skipReason(value);
       const outcome: AttemptOutcome = {
         status: reason !== undefined ? "skipped" : failed ? "rejected" : "fulfilled",
@@ -119,6 +140,13 @@ function runOnce(
       else if (failed) outcome.error = value;
       resolve(outcome);
     };
+    if (stop) {
+      if (signal.aborted) {
+        stop();
+        return;
+      }
+      signal.addEventListener("abort", stop, { once: true });
+    }
     try {
       Promise.resolve(route.handler(message, context)).then(
         (value) => settle(false, value, false),
