@@ -69,7 +69,8 @@ async function main(): Promise<number> {
           (job: (typeof failed)[number]) =>
             `${job.id}\t${job.recipe}\t${job.event}\t${job.attempts} attempts\t${job.failedReason}`,
         );
-        if (!values.json) process.stderr.write(`${failed.length} failed job(s)${skipped(foreign)}\n`);
+        if (!values.json)
+          process.stderr.write(`${failed.length} failed job(s)${skipped(foreign)}\n`);
         else if (foreign) process.stderr.write(`${skipped(foreign).slice(2)}\n`);
         return 0;
       }
@@ -102,15 +103,17 @@ function skipped(foreign: number): string {
   return foreign ? `; ${foreign} not recipe jobs, skipped` : "";
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Exits once the line is written: a connection that does not answer must not hold the process.
-    process.stderr.write(`auth-recipes-jobs: ${describeFailure(error)}\n`, () => process.exit(1));
-  },
-).finally(() => {
-  // Whatever a library left open, the tool ends now: its bound is the one stated in the help.
-  setTimeout(() => process.exit(), 1_000).unref();
-});
+main()
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // Exits once the line is written: a connection that does not answer must not hold the process.
+      process.stderr.write(`auth-recipes-jobs: ${describeFailure(error)}\n`, () => process.exit(1));
+    },
+  )
+  .finally(() => {
+    // Whatever a library left open, the tool ends now: its bound is the one stated in the help.
+    setTimeout(() => process.exit(), 1_000).unref();
+  });

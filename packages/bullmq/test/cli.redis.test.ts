@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { producerQueue, redisClient, waitFor } from "./helpers.ts";
 
-vi.setConfig({ testTimeout: 30_000 });
+vi.setConfig({ testTimeout: 60_000 });
 
 const root = new URL("..", import.meta.url).pathname;
 let redis: RedisServer;
@@ -51,7 +51,7 @@ function bin(args: string[], url = redis.url): Promise<Run> {
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
   // A hung bin is killed, so that the test reports it instead of timing out.
-  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const killer = setTimeout(() => child.kill("SIGKILL"), 40_000);
   return new Promise((resolve) =>
     child.on("exit", (code) => {
       clearTimeout(killer);
@@ -70,14 +70,17 @@ function expectOneLine(run: Run, pattern: RegExp): void {
 
 describe("auth-recipes-jobs", () => {
   it("fails with one line within its bound when Redis accepts the connection and never answers", async () => {
+    // What starting the bin costs on this machine (a refused connection fails at once): the bound is on top.
+    const startup = (await bin(["failed"], "redis://127.0.0.1:1")).ms;
     const pid = Number(/process_id:(\d+)/.exec(await client.info("server"))?.[1]);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, "SIGSTOP");
     try {
       const run = await bin(["failed"]);
       expectOneLine(run, /did not answer within 5 s/);
-      // The documented bound is 5 s per command; the process starts, connects and exits around it.
-      expect(run.ms).toBeLessThan(12_000);
+      // The documented bound is 5 s to connect: past starting the process, it ends within it (and slack).
+      expect(run.ms).toBeGreaterThanOrEqual(5_000);
+      expect(run.ms - startup).toBeLessThan(5_000 + 2_500);
     } finally {
       process.kill(pid, "SIGCONT");
     }
