@@ -56,7 +56,10 @@ class AttemptContext implements HandlerContext {
     return this.stop(timeoutError(ms));
   }
 
-  /** Ends the attempt with `error` (the host's bound ran out), aborting its signal. */
+  /**
+   * Aborts the handler's signal with `error`: its host's own bound ran out (the kit's `runHandler`).
+   * @internal
+   */
   stop(error: Error): Error {
     this.timeout = error;
     this.controller?.abort(error);
@@ -81,26 +84,14 @@ export function attemptOnce(
   dispatch: DispatchIdHolder,
   clock: () => number,
   traceCarrier?: Readonly<Record<string, string>>,
-  signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   // While nobody subscribes, tracing costs this one read (see diagnostics.ts).
   const channel = tracing()?.attempt;
-  if (!channel?.hasSubscribers) return runOnce(route, message, attempt, dispatch, clock, signal);
+  if (!channel?.hasSubscribers) return runOnce(route, message, attempt, dispatch, clock);
   const { event, recipe } = route;
   const trace: AttemptTrace = { event, recipe, attempt, dispatchId: dispatch.value };
   if (traceCarrier) trace.traceCarrier = traceCarrier;
-  return traceAttempt(channel, trace, () =>
-    runOnce(route, message, attempt, dispatch, clock, signal),
-  );
-}
-
-/** The error an attempt ends with when its host's signal aborts: the signal's reason, as an Error. */
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const error = new Error("the host stopped the attempt");
-  error.name = "AbortError";
-  return error;
+  return traceAttempt(channel, trace, () => runOnce(route, message, attempt, dispatch, clock));
 }
 
 function runOnce(
@@ -109,7 +100,6 @@ function runOnce(
   attempt: number,
   dispatch: DispatchIdHolder,
   clock: () => number,
-  signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   const { timeoutMs } = route;
   const started = clock();
@@ -123,13 +113,10 @@ function runOnce(
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let settled = false;
-    // The host's own bound (a queue handler's signal): the attempt ends when it aborts, as at a timeout.
-    const stop = signal && (() => settle(true, context.stop(abortError(signal)), true));
     const settle = (failed: boolean, value: unknown, timedOut: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (stop) signal.removeEventListener("abort", stop);
       const reason = skipReason(value);
       const outcome: AttemptOutcome = {
         status: reason !== undefined ? "skipped" : failed ? "rejected" : "fulfilled",
@@ -140,13 +127,6 @@ function runOnce(
       else if (failed) outcome.error = value;
       resolve(outcome);
     };
-    if (stop) {
-      if (signal.aborted) {
-        stop();
-        return;
-      }
-      signal.addEventListener("abort", stop, { once: true });
-    }
     try {
       Promise.resolve(route.handler(message, context)).then(
         (value) => settle(false, value, false),

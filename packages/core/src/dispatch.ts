@@ -1,9 +1,8 @@
 import { type AttemptOutcome, attemptOnce } from "./attempt.ts";
-import { publicError } from "./diagnostics.ts";
 import { RecipeError } from "./errors.ts";
 import { backoffDelay, type RetryPolicy } from "./retry.ts";
 import type { Route } from "./routes.ts";
-import type { RetryLater, RunBounds } from "./run-bounds.ts";
+import type { RetryLater } from "./run-bounds.ts";
 
 /** How one handler ended in one dispatch. */
 export interface HandlerResult {
@@ -31,10 +30,24 @@ export class DispatchId {
 }
 
 /**
+ * How a host other than `composeEvents` steps a run (the kit's `runHandler`: bounds, a queue's retries).
+ * Kept out of this file so that `composeEvents`' entry carries none of it.
+ * @internal
+ */
+export interface RunSteps {
+  /** Attempts made before this run (a queued job's earlier ones). */
+  readonly before: number;
+  /** Runs attempt number `attempt`. */
+  attempt(attempt: number): Promise<AttemptOutcome>;
+  /** Before a retry the policy allows: go on after `delay` (true), stop here (false), or hand it back. */
+  retry(delay: number, attempts: number, outcome: AttemptOutcome): Promise<boolean | RetryLater>;
+}
+
+/**
  * Runs a handler to its end: every attempt its retry policy allows (each one {@link attemptOnce}, the
  * function behind the kit's `runAttempt`), then a result. Calls `onError` once when the last attempt
- * failed. Never rejects. `bounds` (the kit's `runHandler`) bound it by a deadline and a signal, or hand
- * retries back to a queue; without them it never resolves with a {@link RetryLater}.
+ * failed. Never rejects. `steps` (the kit's `runHandler`) run its attempts and decide its waits; without
+ * them it never resolves with a {@link RetryLater}.
  */
 export async function runRoute(
   route: Route,
@@ -42,15 +55,15 @@ export async function runRoute(
   dispatch: { readonly value: string },
   onError: (error: RecipeError) => unknown,
   clock: () => number,
-  bounds?: RunBounds,
+  steps?: RunSteps,
 ): Promise<HandlerResult | RetryLater> {
   const { retry } = route;
   const started = clock();
-  let attempts = bounds?.attempt === undefined ? 0 : bounds.attempt - 1;
+  let attempts = steps ? steps.before : 0;
   let outcome: AttemptOutcome;
   for (;;) {
-    outcome = await (bounds
-      ? boundedAttempt(route, message, ++attempts, dispatch, clock, bounds)
+    outcome = await (steps
+      ? steps.attempt(++attempts)
       : attemptOnce(route, message, ++attempts, dispatch, clock));
     if (
       outcome.status !== "rejected" ||
@@ -61,19 +74,12 @@ export async function runRoute(
       break;
     }
     const delay = backoffDelay(retry, attempts, askedDelay(outcome.error));
-    if (bounds?.retryLater) {
-      return {
-        recipe: route.recipe,
-        status: "retry",
-        attempts,
-        durationMs: clock() - started,
-        retryInMs: delay,
-        reason: publicError(outcome.error).message,
-        timedOut: outcome.timedOut,
-      };
+    if (!steps) await new Promise((wake) => setTimeout(wake, delay));
+    else {
+      const next = await steps.retry(delay, attempts, outcome);
+      if (next === false) break;
+      if (next !== true) return next;
     }
-    if (bounds && !(await waitWithin(delay, bounds))) break;
-    else if (!bounds) await new Promise((wake) => setTimeout(wake, delay));
   }
   const { status } = outcome;
   const result: HandlerResult = {
@@ -99,57 +105,16 @@ export async function runRoute(
   return result;
 }
 
-/** One attempt within the run's bounds: its timeout ends at the deadline at the latest. */
-function boundedAttempt(
-  route: Route,
-  message: unknown,
-  attempt: number,
-  dispatch: { readonly value: string },
-  clock: () => number,
-  bounds: RunBounds,
-): Promise<AttemptOutcome> {
-  const { deadline, signal, traceCarrier } = bounds;
-  const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
-  if (!(left > 0)) {
-    // Not started at all: a handler given no time would only be cut off mid-effect.
-    const error = new Error("the deadline passed before the attempt started");
-    error.name = "TimeoutError";
-    return Promise.resolve({ status: "rejected", error, timedOut: true, durationMs: 0 });
-  }
-  const bounded = left < route.timeoutMs ? { ...route, timeoutMs: left } : route;
-  return attemptOnce(bounded, message, attempt, dispatch, clock, traceCarrier, signal);
-}
-
-/** Waits `delay` ms unless that passes the deadline or the signal aborts: whether to go on. */
-function waitWithin(delay: number, bounds: RunBounds): Promise<boolean> {
-  const { deadline, signal } = bounds;
-  if (signal?.aborted || (deadline !== undefined && Date.now() + delay >= deadline)) {
-    return Promise.resolve(false);
-  }
-  return new Promise((resolve) => {
-    const done = (goOn: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", aborted);
-      resolve(goOn);
-    };
-    const aborted = () => done(false);
-    const timer = setTimeout(() => done(true), delay);
-    signal?.addEventListener("abort", aborted, { once: true });
-  });
-}
-
 /**
  * The failure as `backoffDelay` reads it, with the `retryAfterMs` its cause chain asks for (a wrapped
  * 429 keeps its `Retry-After` in a `cause`): the one place a host reads it.
  */
 function askedDelay(error: unknown): unknown {
+  let current = error;
   try {
-    let current = error;
-    for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-      const value = (current as { retryAfterMs?: unknown }).retryAfterMs;
-      if (typeof value === "number" && value >= 0) {
-        return current === error ? error : { retryAfterMs: value };
-      }
+    for (let depth = 0; depth < 5 && current; depth++) {
+      const ms = (current as { retryAfterMs?: unknown }).retryAfterMs;
+      if (typeof ms === "number") return { retryAfterMs: ms };
       current = (current as { cause?: unknown }).cause;
     }
   } catch {
