@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `auth-recipes-jobs` bin: the dead-letter set of a recipe queue, from a shell.
 import { parseArgs } from "node:util";
-import { Queue } from "bullmq";
-import { findUserJobs, listFailedJobs, retryFailedJobs } from "./dead-letters.ts";
+import { CLI_TIMEOUT_MS, describeFailure, openQueue } from "./cli-queue.ts";
+import { findUserJobs, retryDeadLetters, scanFailedJobs } from "./dead-letters.ts";
 
 const HELP = `Usage: auth-recipes-jobs <command> [options]
 
@@ -13,31 +13,14 @@ Commands:
 
 Options:
   --recipe <name>      only this recipe's jobs (failed, retry)
-  --redis <url>        Redis URL; else AUTH_RECIPES_REDIS_URL, else redis://127.0.0.1:6379
+  --redis <url>        Redis URL (redis[s]://[user:pass@]host[:port][/db]); else AUTH_RECIPES_REDIS_URL,
+                       else redis://127.0.0.1:6379. A database the server lacks is an error.
   --queue <name>       queue name; else AUTH_RECIPES_QUEUE, else auth-recipes
   --json               print JSON instead of lines
   --help               this text
-`;
 
-function redisOptions(url: string): Record<string, unknown> {
-  const parsed = new URL(url);
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new Error(`--redis must be a redis:// or rediss:// URL`);
-  }
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
-    ...(parsed.protocol === "rediss:" ? { tls: {} } : {}),
-    // A tool should fail, not wait forever, when Redis is not there.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-    connectTimeout: 5_000,
-  };
-}
+Redis gets ${CLI_TIMEOUT_MS / 1000} s to connect and ${CLI_TIMEOUT_MS / 1000} s per reply; past that the command exits with 1.
+`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -58,8 +41,8 @@ async function main(): Promise<number> {
   const url = values.redis ?? process.env.AUTH_RECIPES_REDIS_URL ?? "redis://127.0.0.1:6379";
   const name = values.queue ?? process.env.AUTH_RECIPES_QUEUE ?? "auth-recipes";
   const filter = values.recipe === undefined ? {} : { recipe: values.recipe };
-  const queue = new Queue(name, { connection: redisOptions(url) });
-  queue.on("error", () => {});
+  const queue = await openQueue(name, url);
+  let broken = true;
   const print = (rows: unknown[], line: (row: never) => string) => {
     process.stdout.write(
       values.json
@@ -68,22 +51,34 @@ async function main(): Promise<number> {
     );
   };
   try {
-    await queue.waitUntilReady();
+    const code = await run();
+    broken = false;
+    return code;
+  } finally {
+    // A Redis that stopped answering would hold a graceful close (QUIT) for another timeout.
+    if (broken) queue.disconnect().catch(() => {});
+    else await queue.close().catch(() => {});
+  }
+
+  async function run(): Promise<number> {
     switch (command) {
       case "failed": {
-        const failed = await listFailedJobs(queue, filter);
+        const { found: failed, foreign } = await scanFailedJobs(queue, filter);
         print(
           failed,
           (job: (typeof failed)[number]) =>
             `${job.id}\t${job.recipe}\t${job.event}\t${job.attempts} attempts\t${job.failedReason}`,
         );
-        if (!values.json) process.stderr.write(`${failed.length} failed job(s)\n`);
+        if (!values.json)
+          process.stderr.write(`${failed.length} failed job(s)${skipped(foreign)}\n`);
+        else if (foreign) process.stderr.write(`${skipped(foreign).slice(2)}\n`);
         return 0;
       }
       case "retry": {
-        const retried = await retryFailedJobs(queue, filter);
+        const { found: retried, foreign } = await retryDeadLetters(queue, filter);
         if (values.json) process.stdout.write(`${JSON.stringify(retried)}\n`);
         else process.stdout.write(`retried ${retried.length} job(s)\n`);
+        if (foreign) process.stderr.write(`${skipped(foreign).slice(2)}\n`);
         return 0;
       }
       case "user": {
@@ -100,19 +95,25 @@ async function main(): Promise<number> {
         process.stderr.write(`unknown command "${command}"\n${HELP}`);
         return 2;
     }
-  } finally {
-    await queue.close().catch(() => {});
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `auth-recipes-jobs: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+/** How failed jobs that are not recipe jobs (another producer's, or corrupted) were counted. */
+function skipped(foreign: number): string {
+  return foreign ? `; ${foreign} not recipe jobs, skipped` : "";
+}
+
+main()
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // Exits once the line is written: a connection that does not answer must not hold the process.
+      process.stderr.write(`auth-recipes-jobs: ${describeFailure(error)}\n`, () => process.exit(1));
+    },
+  )
+  .finally(() => {
+    // Whatever a library left open, the tool ends now: its bound is the one stated in the help.
+    setTimeout(() => process.exit(), 1_000).unref();
+  });

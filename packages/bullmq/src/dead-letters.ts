@@ -1,6 +1,9 @@
 import type { EventName } from "@auth-recipes/core";
+import { configError, configRangeError, usableUserId } from "@auth-recipes/core/kit";
 import type { Job, JobType, Queue } from "bullmq";
-import { type RecipeJobData, userIdOf } from "./job.ts";
+import { isRecipeJobData, type RecipeJobData, userIdOf } from "./job.ts";
+
+const PKG = "bullmq";
 
 /** A recipe job that failed for good: a dead letter, kept until retried or removed. */
 export interface DeadLetter {
@@ -24,10 +27,17 @@ export interface DeadLetterFilter {
   /** Only this recipe's jobs. */
   recipe?: string;
   /**
-   * At most this many, newest first.
+   * At most this many, newest first: a whole number ≥ 0 (`0` acts on none).
    * @default 1000
    */
   limit?: number;
+}
+
+/** What a scan of the dead-letter set found: the recipe jobs, and how many failed jobs were not ours. */
+export interface DeadLetterScan<T> {
+  found: T[];
+  /** Failed jobs skipped because their data is not a recipe job's (another producer's, or corrupted). */
+  foreign: number;
 }
 
 /** One job of one user, in any state: what {@link findUserJobs} returns. */
@@ -51,10 +61,10 @@ const PAGE = 200;
 async function scan(
   queue: Queue,
   types: JobType[],
-  visit: (job: Job<RecipeJobData>) => boolean | undefined,
+  visit: (job: Job<unknown>) => boolean | undefined,
 ): Promise<void> {
   for (let start = 0; ; start += PAGE) {
-    const jobs = (await queue.getJobs(types, start, start + PAGE - 1)) as Job<RecipeJobData>[];
+    const jobs = (await queue.getJobs(types, start, start + PAGE - 1)) as Job<unknown>[];
     for (const job of jobs) if (job && visit(job) === false) return;
     if (jobs.length < PAGE) return;
   }
@@ -68,7 +78,7 @@ function deadLetter(job: Job<RecipeJobData>): DeadLetter {
     dispatchId: job.data.dispatchId,
     userId: userIdOf(job.data),
     attempts: job.attemptsMade,
-    failedReason: job.failedReason,
+    failedReason: String(job.failedReason ?? ""),
     failedAt: job.finishedOn ? new Date(job.finishedOn) : undefined,
   };
 }
@@ -85,33 +95,65 @@ export async function listFailedJobs(
   queue: Queue,
   filter: DeadLetterFilter = {},
 ): Promise<DeadLetter[]> {
+  return (await scanFailedJobs(queue, filter)).found;
+}
+
+/**
+ * {@link listFailedJobs}, with the count of failed jobs skipped as not ours: what the CLI prints.
+ * @internal
+ */
+export async function scanFailedJobs(
+  queue: Queue,
+  filter: DeadLetterFilter = {},
+): Promise<DeadLetterScan<DeadLetter>> {
   const { recipe, limit = 1000 } = filter;
-  const found: DeadLetter[] = [];
+  if (!(Number.isInteger(limit) && limit >= 0) && limit !== Number.POSITIVE_INFINITY) {
+    throw configRangeError(PKG, 'option "limit" must be a whole number ≥ 0 or Infinity');
+  }
+  const scanned: DeadLetterScan<DeadLetter> = { found: [], foreign: 0 };
+  if (limit === 0) return scanned;
   await scan(queue, ["failed"], (job) => {
-    if (recipe === undefined || job.data?.recipe === recipe) found.push(deadLetter(job));
-    return found.length < limit;
+    if (!isRecipeJobData(job.data)) {
+      scanned.foreign++;
+      return true;
+    }
+    if (recipe === undefined || job.data.recipe === recipe) {
+      scanned.found.push(deadLetter(job as Job<RecipeJobData>));
+    }
+    return scanned.found.length < limit;
   });
-  return found;
+  return scanned;
 }
 
 /**
  * Moves failed recipe jobs (optionally of one recipe) back to the waiting list, with their attempts reset,
  * and returns their ids. A worker runs them again with the same `dispatchId`, so idempotent services
- * (Stripe, Segment) see no duplicate.
+ * (Stripe, Segment) see no duplicate. Failed jobs that are not recipe jobs are left as they are.
  */
 export async function retryFailedJobs(
   queue: Queue,
   filter: DeadLetterFilter = {},
 ): Promise<string[]> {
-  const failed = await listFailedJobs(queue, filter);
+  return (await retryDeadLetters(queue, filter)).found;
+}
+
+/**
+ * {@link retryFailedJobs}, with the count of failed jobs skipped as not ours: what the CLI prints.
+ * @internal
+ */
+export async function retryDeadLetters(
+  queue: Queue,
+  filter: DeadLetterFilter = {},
+): Promise<DeadLetterScan<string>> {
+  const { found, foreign } = await scanFailedJobs(queue, filter);
   const retried: string[] = [];
-  for (const letter of failed) {
+  for (const letter of found) {
     const job = await queue.getJob(letter.id);
     if (!job) continue;
     await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
     retried.push(letter.id);
   }
-  return retried;
+  return { found: retried, foreign };
 }
 
 const ALL_STATES: JobType[] = [
@@ -126,14 +168,19 @@ const ALL_STATES: JobType[] = [
 
 /**
  * Every recipe job about one user (its message's `user.id`, a JWT's `sub`, or a session's `userId`), in
- * every state, newest first: to answer "did this user's welcome email go out?", or to erase a user's data.
+ * every state, newest first (a numeric id matches its string form, as the kit's `usableUserId` reads
+ * ids): to answer "did this user's welcome email go out?", or to erase a user's data.
  * It reads every kept job, so it is for support and tools, not for a request path.
  */
-export async function findUserJobs(queue: Queue, userId: string): Promise<UserJob[]> {
+export async function findUserJobs(queue: Queue, userId: string | number): Promise<UserJob[]> {
+  const wanted = usableUserId(userId);
+  if (wanted === undefined) {
+    throw configError(PKG, "findUserJobs takes a user id: a non-empty string or a safe integer");
+  }
   const found: UserJob[] = [];
   for (const state of ALL_STATES) {
     await scan(queue, [state], (job) => {
-      if (job.data && userIdOf(job.data) === userId) {
+      if (isRecipeJobData(job.data) && userIdOf(job.data) === wanted) {
         found.push({
           id: String(job.id),
           recipe: job.data.recipe,
@@ -142,7 +189,7 @@ export async function findUserJobs(queue: Queue, userId: string): Promise<UserJo
           state,
           attempts: job.attemptsMade,
           createdAt: new Date(job.timestamp),
-          failedReason: job.failedReason || undefined,
+          failedReason: job.failedReason ? String(job.failedReason) : undefined,
         });
       }
       return true;

@@ -16,8 +16,8 @@ import {
 import type { JobsOptions, Queue } from "bullmq";
 import { EnqueueError } from "./enqueue-error.ts";
 import { runInline } from "./inline.ts";
-import { jobName, type RecipeJobData, recipeJobId } from "./job.ts";
-import { withoutSecrets } from "./secrets.ts";
+import { checkRecipeNames, jobName, type RecipeJobData, recipeJobId } from "./job.ts";
+import { checkStoredFields, withoutSecrets } from "./secrets.ts";
 import { encodeMessage } from "./wire.ts";
 
 const PKG = "bullmq";
@@ -65,7 +65,20 @@ export interface EnqueueRecipesOptions {
    * @default true
    */
   keepFailed?: true | number;
-  /** `timeoutMs` of this recipe in `composeEvents`, bounding enqueue and fallback together. */
+  /**
+   * More fields of the message to store, for a recipe of yours that reads them: dotted names such as
+   * `"user.role"` or `"profile.locale"`, kept whatever they hold. Only what recipes read is stored:
+   * by default the user's `id`, `email`, `name`, `image` and `emailVerified`, the account's `provider`,
+   * `type` and `providerAccountId`, `isNewUser`, a JWT's `sub`, `email`, `name` and `picture`, and a
+   * session's `userId`, `expires` and user; never a token or a password, whatever its name.
+   * @default []
+   */
+  storedFields?: readonly string[];
+  /**
+   * `timeoutMs` of this recipe in `composeEvents`, bounding enqueue and fallback together: a positive
+   * number of ms or `Infinity` (`0` is refused, not ignored).
+   * @default composeEvents' `timeoutMs`
+   */
   timeoutMs?: number;
   /** Core's options for the recipes when they run inline (the fallback): the same as you pass `composeEvents`. */
   inline?: { timeoutMs?: number; retry?: Recipe["retry"] };
@@ -77,10 +90,12 @@ export interface EnqueueRecipesOptions {
  * Workers started with {@link startRecipeWorker} on the same recipes run them.
  *
  * The job id is derived from the dispatch id and the recipe's name, so enqueuing the same dispatch twice
- * makes one job (within `dedupeWindowMs`). The stored message keeps its Dates and loses its secrets
- * (OAuth tokens, the session token, JWT claims other than `sub`, `email`, `name`, `picture`).
+ * makes one job (within `dedupeWindowMs`). The stored message keeps its Dates and only the fields
+ * recipes read (an allow-list: see `storedFields`), so no token or password reaches Redis.
  *
- * Configuration errors (an unknown event, two recipes with one name, a missing queue) throw here.
+ * Whatever fails while the jobs are built (a message too deep to encode, a field whose getter throws)
+ * falls back as an unreachable queue does. Configuration errors (an unknown event, two recipes with one
+ * name, a recipe name no job id can hold, a missing queue) throw here.
  *
  * @example
  * ```ts
@@ -110,8 +125,15 @@ export function enqueueRecipes(
   if (keepFailed !== true && !(Number.isInteger(keepFailed) && keepFailed >= 0)) {
     throw configRangeError(PKG, 'option "keepFailed" must be true or a whole number');
   }
+  const storedFields = checkStoredFields(PKG, options.storedFields);
+  const { timeoutMs } = options;
+  // `0` is not "no timeout": refused, as core refuses it, rather than silently ignored.
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) {
+    throw configRangeError(PKG, 'option "timeoutMs" must be a positive number of ms or Infinity');
+  }
   // The same validation and the same events as composeEvents: a typo fails here, not in a worker.
   const routes = resolveRoutes(recipes, inline);
+  checkRecipeNames(PKG, recipes);
 
   const jobOptions: JobsOptions = {
     attempts: MAX_JOB_ATTEMPTS,
@@ -126,22 +148,24 @@ export function enqueueRecipes(
     if (!list.length) continue;
     const names = list.map((route) => route.recipe);
     events[event] = async (message: unknown, context: HandlerContext) => {
-      const stored = encodeMessage(withoutSecrets(message));
-      const jobs = names.map((recipe) => {
-        const data: RecipeJobData = {
-          event,
-          recipe,
-          dispatchId: context.dispatchId,
-          message: stored,
-        };
-        return {
-          name: jobName(data),
-          data,
-          opts: { ...jobOptions, jobId: recipeJobId(context.dispatchId, recipe) },
-        };
-      });
-      const budget = Math.min(enqueueTimeoutMs, context.deadline - Date.now());
       try {
+        // Built inside the try: a message that cannot be stored (too deep, a getter that throws) or a
+        // dispatch id that cannot be encoded falls back like a queue that cannot be reached.
+        const stored = encodeMessage(withoutSecrets(message, storedFields));
+        const jobs = names.map((recipe) => {
+          const data: RecipeJobData = {
+            event,
+            recipe,
+            dispatchId: context.dispatchId,
+            message: stored,
+          };
+          return {
+            name: jobName(data),
+            data,
+            opts: { ...jobOptions, jobId: recipeJobId(context.dispatchId, recipe) },
+          };
+        });
+        const budget = Math.min(enqueueTimeoutMs, context.deadline - Date.now());
         // Tracers write the enqueue's trace context into the carrier; each job carries a copy, so a
         // worker's spans join the sign-in's trace (see the Tracing guide).
         const enqueue = { event, dispatchId: context.dispatchId, recipe: name, recipes: names };
@@ -150,8 +174,16 @@ export function enqueueRecipes(
         );
         return;
       } catch (cause) {
+        // Bounded by this handler's own deadline and signal (read only here: reading `signal` makes core
+        // create an AbortController, which the enqueue's happy path does without).
         const results =
-          fallback === "inline" ? await runInline(list, message, context.dispatchId) : undefined;
+          fallback === "inline"
+            ? await runInline(list, message, {
+                dispatchId: context.dispatchId,
+                deadline: context.deadline,
+                signal: context.signal,
+              })
+            : undefined;
         throw new EnqueueError({
           fallback,
           recipes: names,
@@ -165,7 +197,7 @@ export function enqueueRecipes(
     name,
     events: events as RecipeEvents,
     retry: false,
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { EventName } from "@auth-recipes/core";
+import { EVENT_NAMES, type EventName, type RecipeInput } from "@auth-recipes/core";
+import { configError, usableUserId } from "@auth-recipes/core/kit";
 import type { WireValue } from "./wire.ts";
 
 /** What a recipe job carries: everything a worker needs to run one recipe's handler for one dispatch. */
@@ -13,6 +14,42 @@ export interface RecipeJobData {
   message: WireValue;
   /** The enqueue's trace context (W3C `traceparent`…), when a tracer subscribed to core's channels. */
   traceCarrier?: Record<string, string>;
+}
+
+/**
+ * Whether a job's data is a recipe job's: an object with a known `event`, a string `recipe` and a string
+ * `dispatchId`. Other producers may share the queue, and a record may be corrupted: a job that is not
+ * ours is skipped by the dead-letter tools and failed at once by the worker.
+ */
+export function isRecipeJobData(data: unknown): data is RecipeJobData {
+  if (typeof data !== "object" || data === null) return false;
+  const { event, recipe, dispatchId } = data as Partial<Record<keyof RecipeJobData, unknown>>;
+  return (
+    typeof recipe === "string" &&
+    typeof dispatchId === "string" &&
+    typeof event === "string" &&
+    (EVENT_NAMES as readonly string[]).includes(event)
+  );
+}
+
+// A lone surrogate cannot be percent-encoded (encodeURIComponent throws), so no job id can hold it.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Refuses, at configuration time, a recipe whose name no job id can hold (a lone surrogate).
+ * @internal
+ */
+export function checkRecipeNames(pkg: string, recipes: readonly RecipeInput[]): void {
+  if (!Array.isArray(recipes)) return; // resolveRoutes says what is wrong
+  for (const recipe of recipes) {
+    const name = (recipe as { name?: unknown } | null | undefined)?.name;
+    if (recipe && typeof name === "string" && LONE_SURROGATE.test(name)) {
+      throw configError(
+        pkg,
+        `a recipe name holds a lone surrogate (${JSON.stringify(name)}): a job id cannot encode it`,
+      );
+    }
+  }
 }
 
 /** The name of every job `enqueueRecipes` adds: `<event>` is in the data, the name is for dashboards. */
@@ -39,10 +76,13 @@ export function recipeJobId(dispatchId: string, recipe: string): string {
   return `${encodePart(dispatchId)}.${encodePart(recipe)}`;
 }
 
-/** The user a job is about, from its message: `user.id`, a JWT's `sub`, or a session row's `userId`. */
+/**
+ * The user a job is about, from its message: `user.id`, a JWT's `sub`, or a session row's `userId`, read
+ * as the kit's `usableUserId` reads ids (a string, or a safe integer as a string).
+ */
 export function userIdOf(data: Pick<RecipeJobData, "message">): string | undefined {
   const message = data.message as Record<string, Record<string, unknown> | undefined> | null;
   if (typeof message !== "object" || message === null) return undefined;
   const id = message.user?.id ?? message.token?.sub ?? message.session?.userId;
-  return typeof id === "string" ? id : undefined;
+  return usableUserId(id);
 }

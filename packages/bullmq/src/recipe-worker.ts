@@ -1,24 +1,24 @@
-import {
-  type DispatchReport,
-  type EventName,
-  type HandlerResult,
+import type {
+  DispatchReport,
+  EventName,
   RecipeError,
-  type RecipeInput,
-  type RetryOptions,
+  RecipeInput,
+  RetryOptions,
 } from "@auth-recipes/core";
 import {
-  backoffDelay,
   configError,
   configRangeError,
+  cutText,
+  defaultOnError,
   type Route,
   redact,
   resolveRoutes,
-  runAttempt,
+  runHandler,
 } from "@auth-recipes/core/kit";
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from "bullmq";
-import { describe, shouldRetry } from "./attempts.ts";
+import { describe } from "./attempts.ts";
 import { RECIPE_BACKOFF } from "./enqueue-recipes.ts";
-import type { RecipeJobData } from "./job.ts";
+import { checkRecipeNames, isRecipeJobData, type RecipeJobData } from "./job.ts";
 import { decodeMessage } from "./wire.ts";
 
 const PKG = "bullmq";
@@ -80,12 +80,12 @@ export interface RecipeJobResult {
   reason?: string;
 }
 
-/** An attempt failed and the policy retries it: BullMQ moves the job to its delayed set. */
+/** An attempt failed and the policy retries it: BullMQ moves the job to its delayed set for `retryInMs`. */
 class RetryableAttempt extends Error {
   override name = "RetryableAttempt";
   constructor(
     message: string,
-    readonly retryAfterMs: number | undefined,
+    readonly retryInMs: number,
   ) {
     super(message);
     // BullMQ stores the stack with the job: no trace of this package's frames, only the redacted message.
@@ -98,27 +98,26 @@ class ClosingAttempt extends Error {
   override name = "ClosingAttempt";
 }
 
-function defaultOnError(error: RecipeError): void {
-  console.error(`[auth-recipes] ${error.message}`);
-}
-
-function contain(callback: (() => unknown) | undefined): void {
-  try {
-    const returned = callback?.() as { catch?: unknown } | undefined;
-    if (returned && typeof returned.catch === "function")
-      (returned as Promise<unknown>).catch(() => {});
-  } catch {
-    // A broken logger must not fail the job it reports on.
-  }
-}
-
-function retryAfterOf(error: unknown): number | undefined {
-  for (let depth = 0; depth < 5 && typeof error === "object" && error !== null; depth++) {
-    const value = (error as { retryAfterMs?: unknown }).retryAfterMs;
-    if (typeof value === "number" && value >= 0) return value;
-    error = (error as { cause?: unknown }).cause;
-  }
-  return undefined;
+/**
+ * What a worker runs for a job it cannot run (another producer's, a corrupted record, a recipe this
+ * worker lacks): a route whose one attempt fails with `reason`, never retried, so the job fails once and
+ * `onError` hears of it, as of any failed job. The job's own fields are untrusted: named in reports only
+ * redacted and cut short.
+ */
+function refusedRoute(data: unknown, reason: string): Route {
+  const field = (key: "recipe" | "event", fallback: string) => {
+    const value = (data as Record<string, unknown> | null | undefined)?.[key];
+    return typeof value === "string" ? cutText(redact(value), 100) : fallback;
+  };
+  return {
+    recipe: field("recipe", "(not a recipe job)"),
+    event: field("event", "(not an event)") as EventName,
+    handler: () => {
+      throw new Error(reason);
+    },
+    timeoutMs: Number.POSITIVE_INFINITY,
+    retry: undefined,
+  };
 }
 
 /**
@@ -156,6 +155,7 @@ export function startRecipeWorker(
     backend,
     ...workerOptions
   } = options;
+  checkRecipeNames(PKG, recipes);
   if (typeof queueName !== "string" || !queueName)
     throw configError(PKG, 'option "queueName" must be a non-empty string');
   for (const key of ["onError", "onSettled"] as const) {
@@ -169,10 +169,8 @@ export function startRecipeWorker(
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(retry !== undefined ? { retry } : {}),
   });
-  const routeOf = (data: Partial<RecipeJobData> | undefined): Route | undefined =>
-    typeof data?.event === "string" && Object.hasOwn(byEvent, data.event)
-      ? byEvent[data.event as EventName].find((route) => route.recipe === data.recipe)
-      : undefined;
+  const routeOf = (data: RecipeJobData): Route | undefined =>
+    byEvent[data.event].find((route) => route.recipe === data.recipe);
 
   let giveUp: ((error: Error) => void) | undefined;
   const closing = new Promise<never>((_, reject) => {
@@ -180,82 +178,75 @@ export function startRecipeWorker(
   });
   closing.catch(() => {});
 
-  const settle = (
-    route: Pick<Route, "event" | "recipe">,
-    data: RecipeJobData,
-    result: HandlerResult,
-  ) => {
-    if (onSettled) {
-      const report = {
-        event: route.event,
+  /**
+   * The job's route, message and trace context, or a refused route: whatever fails before the handler
+   * runs (data of another shape, a message too deep to decode) fails the job once, reported, instead of
+   * throwing out of the processor, which BullMQ would retry at once, up to MAX_JOB_ATTEMPTS times.
+   */
+  const readJob = (
+    data: unknown,
+  ): { route: Route; message?: unknown; dispatchId?: string } & {
+    traceCarrier?: Record<string, string>;
+  } => {
+    try {
+      if (!isRecipeJobData(data)) {
+        return {
+          route: refusedRoute(
+            data,
+            "malformed job: its data is not a recipe job's (a known event, a recipe and a dispatchId as strings)",
+          ),
+        };
+      }
+      const route = routeOf(data);
+      if (!route) {
+        return {
+          route: refusedRoute(data, "no recipe of this name handles this event in this worker"),
+          dispatchId: data.dispatchId,
+        };
+      }
+      return {
+        route,
+        message: decodeMessage(data.message),
         dispatchId: data.dispatchId,
-        durationMs: result.durationMs,
-        results: [result],
+        ...traceCarrierOf(data),
       };
-      contain(() => onSettled(report));
+    } catch (cause) {
+      return { route: refusedRoute(data, `malformed job: ${describe(cause)}`) };
     }
   };
 
   const processor = async (job: Job<RecipeJobData>): Promise<RecipeJobResult> => {
-    const data = job.data;
-    const attempts = job.attemptsMade + 1;
-    const route = routeOf(data);
-    if (!route) {
-      const error = new RecipeError({
-        recipe: String(data?.recipe),
-        event: data?.event,
-        attempts,
-        timedOut: false,
-        cause: new Error("no recipe of this name handles this event in this worker"),
-      });
-      contain(() => onError(error));
-      throw new UnrecoverableError(error.message);
-    }
-    const outcome = await Promise.race([
-      runAttempt(route, decodeMessage(data.message), {
-        attempt: attempts,
-        dispatchId: data.dispatchId,
-        ...traceCarrierOf(data),
-      }),
-      closing,
-    ]);
-    const result: HandlerResult = {
-      recipe: route.recipe,
-      status: "fulfilled",
-      attempts,
-      durationMs: outcome.durationMs,
-    };
-    if (outcome.status === "skipped") {
-      result.status = "skipped";
-      if (outcome.reason !== undefined) result.reason = outcome.reason;
-    }
-    if (outcome.status !== "rejected") {
-      settle(route, data, result);
-      return result.reason === undefined
-        ? { status: result.status as RecipeJobResult["status"] }
-        : { status: "skipped", reason: result.reason };
-    }
-    const policy = route.retry;
-    if (policy && attempts <= policy.retries && shouldRetry(policy, outcome.error, attempts)) {
+    const { route, message, dispatchId, traceCarrier } = readJob(job.data);
+    // A handler given up at close() goes back to the queue: what it does later is not reported.
+    let givenUp = false;
+    const run = runHandler(route, message, {
+      attempt: job.attemptsMade + 1,
+      retryLater: true,
+      ...(dispatchId !== undefined ? { dispatchId } : {}),
+      ...(traceCarrier ? { traceCarrier } : {}),
+      onError: (error) => (givenUp ? undefined : onError(error)),
+      ...(onSettled ? { onSettled: (report) => (givenUp ? undefined : onSettled(report)) } : {}),
+    });
+    const outcome = await Promise.race([run, closing]).catch((error: unknown) => {
+      givenUp = true;
+      throw error;
+    });
+    if (outcome.status === "retry") {
       throw new RetryableAttempt(
-        `attempt ${attempts} failed: ${redact(describe(outcome.error))}`,
-        retryAfterOf(outcome.error),
+        `attempt ${outcome.attempts} failed: ${outcome.reason}`,
+        Math.round(outcome.retryInMs),
       );
     }
-    const error = new RecipeError({
-      recipe: route.recipe,
-      event: route.event,
-      attempts,
-      timedOut: outcome.timedOut,
-      cause: outcome.error,
-    });
-    result.status = "rejected";
-    result.error = error;
-    contain(() => onError(error));
-    settle(route, data, result);
-    const final = new UnrecoverableError(error.message);
-    final.stack = `${final.name}: ${error.message}`;
-    throw final;
+    if (outcome.status === "rejected") {
+      const message = outcome.error?.message ?? "failed";
+      const final = new UnrecoverableError(message);
+      // BullMQ stores the stack with the job: only the (redacted) message, no frames.
+      final.stack = `${final.name}: ${message}`;
+      throw final;
+    }
+    return outcome.reason === undefined
+      ? { status: outcome.status }
+      : { status: "skipped", reason: outcome.reason };
   };
 
   // BullMQ types the backend's connection options per backend; this host passes them through untouched.
@@ -269,10 +260,8 @@ export function startRecipeWorker(
       backoffStrategy: (attemptsMade, type, error, job) => {
         if (type !== RECIPE_BACKOFF)
           return settings?.backoffStrategy?.(attemptsMade, type, error, job) ?? 0;
-        if (error instanceof ClosingAttempt) return 0;
-        const policy = routeOf(job?.data as RecipeJobData | undefined)?.retry;
-        if (!policy) return 0;
-        return Math.round(backoffDelay(policy, attemptsMade, error));
+        // The delay core's runner computed from the recipe's policy and the failure's retryAfterMs.
+        return error instanceof RetryableAttempt ? error.retryInMs : 0;
       },
     },
   };

@@ -1,41 +1,113 @@
 // A queued message sits in Redis for as long as its job is kept, readable by anyone with access to it,
-// and is copied into backups. Recipes never need the credentials next-auth hands to events, so they are
-// removed before the message is stored; what remains is what recipes read (user, account's provider and
-// ids, profile, session expiry, the JWT's identity).
+// and is copied into backups. So only what recipes read is stored: an allow-list, not a deny-list, since
+// no list of names can know every spelling of a credential (`access_token`, `accessToken`,
+// `session_state`, a credentials user's `password`, a token nested in a profile). An app whose own recipe
+// reads another field names it in `storedFields`.
 
-// OAuth 2 access, refresh and id tokens, OAuth 1's token and token secret: any `*_token` or `*_secret`
-// field of an account, but not `token_type`, which names a kind of token and holds none.
-const ACCOUNT_SECRET = /(^|_)(token|secret)$/i;
+import { configError } from "@auth-recipes/core/kit";
 
-/** The JWT claims a recipe may read: the user's identity. */
-const TOKEN_IDENTITY = ["sub", "email", "name", "picture"] as const;
+const USER = ["id", "email", "name", "image", "emailVerified"];
+
+/**
+ * The fields stored by default, by path: the user's identity, the account's provider, type and provider
+ * account id, `isNewUser`, a JWT's identity claims, a session's user, user id and expiry. Each keeps a
+ * plain value only (a string, number, boolean, `null` or Date): an identity field holding an object
+ * holds something else.
+ */
+export const STORED_FIELDS: readonly string[] = [
+  ...USER.map((field) => `user.${field}`),
+  "account.provider",
+  "account.type",
+  "account.providerAccountId",
+  "isNewUser",
+  "token.sub",
+  "token.email",
+  "token.name",
+  "token.picture",
+  "session.userId",
+  "session.expires",
+  ...USER.map((field) => `session.user.${field}`),
+];
+
+// A path's parts are own field names; these would reach a prototype instead.
+const FORBIDDEN = new Set(["__proto__", "prototype", "constructor"]);
+
+/**
+ * Validates the `storedFields` option: dotted field names (`"user.role"`, `"profile.locale"`).
+ * @internal
+ */
+export function checkStoredFields(pkg: string, value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (path) =>
+        typeof path === "string" &&
+        path.split(".").every((part) => part !== "" && !FORBIDDEN.has(part)),
+    );
+  if (!valid) {
+    throw configError(
+      pkg,
+      'option "storedFields" must be an array of dotted field names, such as ["user.role", "profile.locale"]',
+    );
+  }
+  return [...value];
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+function isPlain(value: unknown): boolean {
+  return (
+    value === null ||
+    value instanceof Date ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean"
+  );
+}
+
+/** Copies `path` of `source` into `target` when every step is an own field; `any` keeps any value. */
+function copyPath(
+  source: Record<string, unknown>,
+  target: Record<string, unknown>,
+  path: readonly string[],
+  any: boolean,
+): void {
+  let from: unknown = source;
+  let to = target;
+  for (const [index, key] of path.entries()) {
+    if (!isObject(from) || !Object.hasOwn(from, key)) return;
+    const value: unknown = from[key];
+    if (index === path.length - 1) {
+      if (any || isPlain(value)) to[key] = value;
+      return;
+    }
+    if (!isObject(value)) return;
+    if (!isObject(to[key])) to[key] = {};
+    to = to[key] as Record<string, unknown>;
+    from = value;
+  }
+}
+
 /**
- * A copy of an event's message without its secrets: an account's access, refresh and id tokens (and
- * other `*_token`/`*_secret` fields), a session's `sessionToken`, and every JWT claim other than `sub`,
- * `email`, `name` and `picture`. The message itself is not changed.
+ * A copy of an event's message holding only what recipes read ({@link STORED_FIELDS}: the user's `id`,
+ * `email`, `name`, `image` and `emailVerified`, the account's `provider`, `type` and `providerAccountId`,
+ * `isNewUser`, a JWT's `sub`, `email`, `name` and `picture`, a session's `userId`, `expires` and user),
+ * plus the fields named in `storedFields`, kept whatever they hold. No token, password or other credential
+ * is stored, whatever it is called or how deep it sits. The message itself is not changed. A field whose
+ * reading throws makes this throw.
+ *
+ * @example
+ * ```ts
+ * withoutSecrets({ user, account, profile }, ["profile.locale"]); // { user: {…identity}, account: {…}, profile: { locale } }
+ * ```
  */
-export function withoutSecrets(message: unknown): unknown {
+export function withoutSecrets(message: unknown, storedFields: readonly string[] = []): unknown {
   if (!isObject(message)) return message;
-  const copy: Record<string, unknown> = { ...message };
-  if (isObject(copy.account)) {
-    copy.account = Object.fromEntries(
-      Object.entries(copy.account).filter(([key]) => !ACCOUNT_SECRET.test(key)),
-    );
-  }
-  if (isObject(copy.session) && "sessionToken" in copy.session) {
-    const { sessionToken: _, ...session } = copy.session;
-    copy.session = session;
-  }
-  if (isObject(copy.token)) {
-    const token = copy.token;
-    copy.token = Object.fromEntries(
-      TOKEN_IDENTITY.filter((claim) => claim in token).map((claim) => [claim, token[claim]]),
-    );
-  }
+  const copy: Record<string, unknown> = {};
+  for (const path of STORED_FIELDS) copyPath(message, copy, path.split("."), false);
+  for (const path of storedFields) copyPath(message, copy, path.split("."), true);
   return copy;
 }

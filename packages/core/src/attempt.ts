@@ -53,9 +53,17 @@ class AttemptContext implements HandlerContext {
 
   /** Marks the attempt timed out, aborts its signal, and returns the timeout error. */
   timeOut(ms: number): Error {
-    this.timeout = timeoutError(ms);
-    this.controller?.abort(this.timeout);
-    return this.timeout;
+    return this.stop(timeoutError(ms));
+  }
+
+  /**
+   * Aborts the handler's signal with `error`: its host's own bound ran out (the kit's `runHandler`).
+   * @internal
+   */
+  stop(error: Error): Error {
+    this.timeout = error;
+    this.controller?.abort(error);
+    return error;
   }
 }
 

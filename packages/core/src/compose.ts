@@ -1,9 +1,9 @@
 import { configError } from "./config-error.ts";
+import { defaultOnError } from "./default-on-error.ts";
 import { type DispatchTrace, traceDispatch, traceResults, tracing } from "./diagnostics.ts";
 import { contain, DispatchId, type HandlerResult, ignoreRejection, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
-import { oneLine } from "./redact.ts";
 import { type RecipeInput, type RouteOptions, resolveRoutes } from "./routes.ts";
 
 /** Options for {@link composeEvents}; a recipe's own `timeoutMs` and `retry` override them. */
@@ -45,12 +45,6 @@ export type ComposedEvents = {
 };
 
 const resolved = Promise.resolve();
-
-function defaultOnError(error: RecipeError): void {
-  // The message names the recipe and event and quotes the (redacted) cause; never the event's payload.
-  // One line, always: a line break in a recipe's name or a cause's message must not forge a second one.
-  console.error(`[auth-recipes] ${oneLine(error.message)}`);
-}
 
 /**
  * Merges recipes into the one `events` object next-auth takes.
@@ -96,8 +90,11 @@ export function composeEvents(
     const recipeNames = list.map((route) => route.recipe);
     const run = (message: unknown, dispatch: DispatchId, traced?: DispatchTrace) => {
       const started = clock();
+      // Without bounds, runRoute never hands a retry back: every result is a HandlerResult.
       return Promise.all(
-        list.map((route) => runRoute(route, message, dispatch, onError, clock)),
+        list.map(
+          (route) => runRoute(route, message, dispatch, onError, clock) as Promise<HandlerResult>,
+        ),
       ).then((results) => {
         if (traced) traced.results = traceResults(results);
         if (onSettled) {

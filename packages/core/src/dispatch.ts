@@ -1,8 +1,9 @@
 import { type AttemptOutcome, attemptOnce } from "./attempt.ts";
 import { newDispatchId } from "./dispatch-id.ts";
 import { RecipeError } from "./errors.ts";
-import { type RetryPolicy, retryDelay } from "./retry.ts";
+import { backoffDelay, type RetryPolicy, retryDelay } from "./retry.ts";
 import type { Route } from "./routes.ts";
+import type { RetryLater } from "./run-bounds.ts";
 
 /** How one handler ended in one dispatch. */
 export interface HandlerResult {
@@ -30,23 +31,43 @@ export class DispatchId {
 }
 
 /**
+ * How a host other than `composeEvents` steps a run (the kit's `runHandler`: bounds, a queue's retries).
+ * Kept out of this file so that `composeEvents`' entry carries none of it.
+ * @internal
+ */
+export interface RunSteps {
+  /** Attempts made before this run (a queued job's earlier ones). */
+  readonly before: number;
+  /** Whether retries are handed to a queue that waits durably (as long as the service asks). */
+  readonly durable: boolean;
+  /** Runs attempt number `attempt`. */
+  attempt(attempt: number): Promise<AttemptOutcome>;
+  /** Before a retry the policy allows: go on after `delay` (true), stop here (false), or hand it back. */
+  retry(delay: number, attempts: number, outcome: AttemptOutcome): Promise<boolean | RetryLater>;
+}
+
+/**
  * Runs a handler to its end: every attempt its retry policy allows (each one {@link attemptOnce}, the
  * function behind the kit's `runAttempt`), then a result. Calls `onError` once when the last attempt
- * failed. Never rejects.
+ * failed. Never rejects. `steps` (the kit's `runHandler`) run its attempts and decide its waits; without
+ * them it never resolves with a {@link RetryLater}.
  */
 export async function runRoute(
   route: Route,
   message: unknown,
-  dispatch: DispatchId,
+  dispatch: { readonly value: string },
   onError: (error: RecipeError) => unknown,
   clock: () => number,
-): Promise<HandlerResult> {
+  steps?: RunSteps,
+): Promise<HandlerResult | RetryLater> {
   const { retry } = route;
   const started = clock();
-  let attempts = 0;
+  let attempts = steps ? steps.before : 0;
   let outcome: AttemptOutcome;
   for (;;) {
-    outcome = await attemptOnce(route, message, ++attempts, dispatch, clock);
+    outcome = await (steps
+      ? steps.attempt(++attempts)
+      : attemptOnce(route, message, ++attempts, dispatch, clock));
     if (
       outcome.status !== "rejected" ||
       !retry ||
@@ -55,10 +76,19 @@ export async function runRoute(
     ) {
       break;
     }
-    // Undefined when the service asked for a longer wait than maxDelayMs: stop and report instead.
-    const delay = retryDelay(retry, attempts, outcome.error);
+    const failure = askedDelay(outcome.error);
+    // A queue waits durably, as long as the service asked; a host waiting in memory stops and reports
+    // instead of waiting past maxDelayMs (retryDelay's undefined). A retry earlier than asked never helps.
+    const delay = steps?.durable
+      ? backoffDelay(retry, attempts, failure)
+      : retryDelay(retry, attempts, failure);
     if (delay === undefined) break;
-    await new Promise((wake) => setTimeout(wake, delay));
+    if (!steps) await new Promise((wake) => setTimeout(wake, delay));
+    else {
+      const next = await steps.retry(delay, attempts, outcome);
+      if (next === false) break;
+      if (next !== true) return next;
+    }
   }
   const { status } = outcome;
   const result: HandlerResult = {
@@ -84,6 +114,25 @@ export async function runRoute(
   return result;
 }
 
+/**
+ * The failure as `backoffDelay` reads it, with the `retryAfterMs` its cause chain asks for (a wrapped
+ * 429 keeps its `Retry-After` in a `cause`): the one place a host reads it.
+ */
+function askedDelay(error: unknown): unknown {
+  let current = error;
+  try {
+    for (let depth = 0; depth < 5 && current; depth++) {
+      const ms = (current as { retryAfterMs?: unknown }).retryAfterMs;
+      if (typeof ms === "number") return { retryAfterMs: ms };
+      current = (current as { cause?: unknown }).cause;
+    }
+  } catch {
+    // A getter or a Proxy that throws: no delay asked.
+  }
+  return error;
+}
+
+/** The one retry decision: whether `retryIf` accepts this failure; a `retryIf` that throws says no. */
 function shouldRetry(retry: RetryPolicy, error: unknown, attempt: number): boolean {
   try {
     return retry.retryIf(error, attempt) === true;

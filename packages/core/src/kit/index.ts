@@ -2,11 +2,14 @@
 // main entry, which next-auth apps import, does not carry the bytes of helpers only recipes use.
 export { type AttemptOutcome, runAttempt } from "../attempt.ts";
 export { configError, configRangeError, requiredOption } from "../config-error.ts";
+export { defaultOnError } from "../default-on-error.ts";
 export { publicError, traceEnqueue } from "../diagnostics.ts";
 export { isNetworkError } from "../network.ts";
 export { type RedactOptions, redact } from "../redact.ts";
 export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
+export type { RetryLater, RunBounds } from "../run-bounds.ts";
 export { usableEmail, usableUserId } from "./identity.ts";
+export { type RunHandlerOptions, runHandler } from "./run-handler.ts";
 export { cutText } from "./text.ts";
 export { UpstreamError, type UpstreamErrorOptions } from "./upstream-error.ts";
