@@ -16,7 +16,7 @@ import {
 } from "./build.ts";
 import { type NextServer, startNext } from "./next-server.ts";
 import { APP_DIR, freePort, portIsFree, stopServer } from "./processes.ts";
-import { type QueueMode, startQueueMode } from "./queue-demo.ts";
+import { checkQueueMode, type QueueMode, startQueueMode } from "./queue-demo.ts";
 
 const say = (line = "") => console.log(line);
 const step = (line: string) => console.log(`\x1b[2m›\x1b[0m ${line}`);
@@ -119,12 +119,13 @@ async function main(): Promise<void> {
   loadEnvFiles();
   const started = performance.now();
   if (process.argv.includes("--fresh")) removeDatabase();
-  // `--queue`: before anything starts, so a missing redis-server is said at once.
-  const queue: QueueMode | undefined = process.argv.includes("--queue")
-    ? await startQueueMode(step)
-    : undefined;
+  // `--queue`: checked before anything is built, so a missing redis-server is said at once.
+  const queued = process.argv.includes("--queue");
+  if (queued) checkQueueMode();
 
   // 1. Build what is missing or out of date: the packages the app bundles, the emulators' bin, the app.
+  // Nothing this file imports statically may import a workspace package: on a fresh clone their dist/
+  // exists only after this step (test/launcher-imports.test.ts holds that).
   const stale = stalePackages(RECIPE_PACKAGES);
   if (stale.length) {
     step(`building ${stale.map((name) => `@auth-recipes/${name}`).join(", ")}`);
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
     step("building the app (next build, about a minute the first time)");
     await buildApp(undefined, true);
   }
+  const queue: QueueMode | undefined = queued ? await startQueueMode(step) : undefined;
 
   // 2. The emulators, for every service whose credential is not set.
   step("starting the emulators");

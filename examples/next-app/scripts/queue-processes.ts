@@ -2,7 +2,6 @@
 // a free port with a temporary directory, and the worker (scripts/worker.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { startRedisServer } from "@auth-recipes/testing";
 import { APP_DIR, forEachLine } from "./processes.ts";
 
 /** A redis-server this process started. */
@@ -37,6 +36,9 @@ export const INSTALL_REDIS =
  */
 export async function startLocalRedis(bin = redisServerBin()): Promise<LocalRedis> {
   if (!bin) throw new Error(INSTALL_REDIS);
+  // Imported here, not at the top: `npm run demo` loads this file before its build step makes
+  // @auth-recipes/testing's dist/, and on a fresh clone a static import crashes before anything runs.
+  const { startRedisServer } = await import("@auth-recipes/testing");
   const redis = await startRedisServer({ command: bin });
   return { port: redis.port, url: redis.url, stop: () => redis.close() };
 }
