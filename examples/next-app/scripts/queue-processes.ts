@@ -2,7 +2,7 @@
 // a free port with a temporary directory, and the worker (scripts/worker.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { APP_DIR, forEachLine } from "./processes.ts";
+import { APP_DIR, forEachLine, ownChild, ownPort } from "./processes.ts";
 
 /** A redis-server this process started. */
 export interface LocalRedis {
@@ -40,6 +40,7 @@ export async function startLocalRedis(bin = redisServerBin()): Promise<LocalRedi
   // @auth-recipes/testing's dist/, and on a fresh clone a static import crashes before anything runs.
   const { startRedisServer } = await import("@auth-recipes/testing");
   const redis = await startRedisServer({ command: bin });
+  ownPort(redis.port);
   return { port: redis.port, url: redis.url, stop: () => redis.close() };
 }
 
@@ -64,6 +65,7 @@ export function startWorker(
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  ownChild(child);
   const log: string[] = [];
   let markReady: () => void = () => {};
   let markFailed: (error: Error) => void = () => {};
