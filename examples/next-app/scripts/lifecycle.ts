@@ -1,7 +1,7 @@
 // How the demo ends, whoever ends it. Ctrl-C in a terminal signals the whole foreground group, but a
 // process manager or an IDE holds the pid of `npm run demo` and signals that process alone: npm forwards
 // the signal to the `sh -c` it runs the script in, sh dies of it without passing it on, and the launcher
-// (under tsx) was left running with the app and the emulators on 3000, 2525 and 4000-4030. So the
+// was left running with the app and the emulators on 3000, 2525 and 4000-4030. So the
 // launcher stops on SIGINT, SIGTERM and SIGHUP, and also when any process above it exits.
 import { readFileSync } from "node:fs";
 import { signalOwned } from "./processes.ts";
@@ -31,8 +31,8 @@ function ancestors(): number[] {
 
 /**
  * Calls `onGone` once any process above this one exits (its children are then re-parented, so the chain
- * of parents changes). On Linux the whole chain is watched, as tsx sits between npm's shell and the
- * launcher; elsewhere, the direct parent only.
+ * of parents changes). On Linux the whole chain is watched, as npm's shell (and tsx's CLI, when the
+ * launcher is run with `tsx`) sits between npm and the launcher; elsewhere, the direct parent only.
  */
 export function watchAncestors(onGone: () => void, everyMs = 250): () => void {
   const hasProc = parentOf(process.pid) !== undefined;
