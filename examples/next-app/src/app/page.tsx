@@ -25,8 +25,8 @@ export default async function Home() {
         </p>
         <ol className="steps">
           <li>
-            <Link href="/signin">Sign up</Link> with any email address: the app emails you a
-            sign-in link, and following it the first time makes you a new user.
+            <Link href="/signin">Sign up</Link> with any email address: the app emails you a sign-in
+            link, and following it the first time makes you a new user.
           </li>
           <li>
             Open <Link href="/deliveries">Deliveries</Link> and click the magic link the emulated
