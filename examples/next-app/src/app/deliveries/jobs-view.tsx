@@ -111,7 +111,7 @@ export function JobsView() {
                 <span className={`badge job-${job.state}`}>{job.state}</span>
                 {job.failedReason ? <div className="meta">{job.failedReason}</div> : null}
               </td>
-              <td>{job.attempts}</td>
+              <td data-testid="job-attempts">{job.attempts}</td>
               <td>{time(job.createdAt)}</td>
               <td>
                 {job.state === "failed" ? (
