@@ -358,6 +358,10 @@ async function main() {
             output.some((line) => line.includes("[worker] running")),
           ),
       );
+    } else if (process.env.CI) {
+      await check("redis-server is installed for the queue mode check", () => {
+        throw new Error("no redis-server on PATH: .ci/run installs it before the Quick start");
+      });
     } else log("no redis-server: the queue mode check is skipped");
   }
 
