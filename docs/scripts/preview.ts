@@ -12,4 +12,8 @@ if (!existsSync(`${root}index.html`)) {
 const port = Number(process.env.PORT ?? 4173);
 const server = await serveStatic(root, port);
 console.log(`The docs are served on ${server.origin}/ (Ctrl-C stops).`);
-process.on("SIGINT", () => void server.close().then(() => process.exit(0)));
+// Ctrl-C (or a process manager's SIGTERM) is how it is meant to stop: a clean exit, so that the npm
+// script above it reports no failure.
+const stop = () => void server.close().finally(() => process.exit(0));
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

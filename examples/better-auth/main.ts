@@ -1,5 +1,6 @@
 // `pnpm demo:better-auth`: the four emulators, their inbox, and the better-auth server, in one process.
 import { serveInbox, startEmulators } from "@auth-recipes/testing";
+import { dispatchLine, watchDeliveries } from "./src/log.ts";
 import { recipesFor } from "./src/recipes.ts";
 import { startServer } from "./src/server.ts";
 
@@ -10,6 +11,7 @@ const server = await startServer({
   port,
   recipes: recipesFor(emulators),
   databasePath: process.env.DATABASE_PATH ?? ":memory:",
+  onSettled: (report) => console.log(dispatchLine(report)),
 });
 
 const origin = `-H 'origin: ${server.url}' -H 'content-type: application/json'`;
@@ -23,7 +25,9 @@ Sign out (Segment's Signed Out):
   curl -b jar ${origin} -X POST ${server.url}/api/auth/sign-out
 Then: curl ${inbox.url}
 
+Each event prints one line ([auth-recipes]), and each delivery an emulator receives one ([delivered]).
 Stop with Ctrl-C.`);
+watchDeliveries(emulators, (line) => console.log(line));
 
 const stop = async () => {
   await server.close();

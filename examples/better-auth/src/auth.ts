@@ -1,5 +1,5 @@
 import { authRecipes } from "@auth-recipes/better-auth";
-import type { RecipeInput } from "@auth-recipes/core";
+import type { DispatchReport, RecipeInput } from "@auth-recipes/core";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import Database from "better-sqlite3";
@@ -10,6 +10,8 @@ export interface AuthOptions {
   baseURL: string;
   /** The SQLite file; `:memory:` keeps nothing. */
   databasePath: string;
+  /** Called with each event's outcome, once every recipe settled (the demo prints one line). */
+  onSettled?: (report: DispatchReport) => void;
 }
 
 /** The app's better-auth: SQLite through better-sqlite3, email and password, the recipes as a plugin. */
@@ -27,6 +29,7 @@ export async function createAuth(options: AuthOptions) {
         retry: { retries: 1 },
         // One line per failed recipe; never the user's data.
         onError: (error) => console.error(`[example] ${error.message}`),
+        onSettled: options.onSettled,
       }),
     ],
   } satisfies BetterAuthOptions;

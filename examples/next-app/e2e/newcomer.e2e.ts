@@ -9,8 +9,7 @@ import { artifactPath } from "./support/artifacts.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { type Emulators, startAll } from "./support/emulators.ts";
 import { newEmail, nextSignInLink, requestLinkByFetch } from "./support/flow.ts";
-
-const PHONE = { width: 390, height: 844 };
+import { layoutReport, PHONE } from "./support/layout.ts";
 
 let emulators: Emulators;
 let app: TestApp;
@@ -82,6 +81,22 @@ describe("the demo on a phone, as a newcomer meets it", () => {
     const { scrollWidth, squeezed } = await layout(page);
     expect({ scrollWidth, squeezed }).toEqual({ scrollWidth: PHONE.width, squeezed: [] });
     await page.screenshot({ path: artifactPath("phone-account.png"), fullPage: true });
+
+    // Deliveries after the sign-up, as the user sees it next: the timeline drawn, every service's
+    // card filled (the long address in the Slack message), all of it within the phone's width.
+    await page.goto(`${app.origin}/deliveries`);
+    await page.locator('[data-testid="dispatch"][data-event="createUser"]').first().waitFor();
+    await page.getByTestId("delivered-slack").first().waitFor();
+    await page.getByTestId("delivered-customer").first().waitFor();
+    await expect(layoutReport(page)).resolves.toEqual({
+      scrollWidth: PHONE.width,
+      outsideCards: [],
+      overlappingTicks: [],
+    });
+    await page.screenshot({
+      path: artifactPath("phone-deliveries-after-sign-up.png"),
+      fullPage: true,
+    });
     expect(failed).toEqual([]);
     await page.close();
   });

@@ -15,6 +15,7 @@ import { artifactPath } from "./support/artifacts.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { type Emulators, startAll } from "./support/emulators.ts";
 import { newEmail, nextSignInLink, requestLinkInBrowser, waitFor } from "./support/flow.ts";
+import { layoutReport, PHONE } from "./support/layout.ts";
 
 let redis: LocalRedis;
 let emulators: Emulators;
@@ -117,6 +118,20 @@ describe("queue mode: sign-up while the worker is killed", () => {
     expect(emulators.slack.messages).toHaveLength(0);
     expect(emulators.stripe.customers).toHaveLength(0);
     expect(emulators.segment.messages).toHaveLength(0);
+    // The pages say why nothing happened: the customer is queued (not "failed"), no worker is connected.
+    await page.reload();
+    await expect(
+      page.getByTestId("stripe-customer-id").locator("[data-state]").getAttribute("data-state"),
+    ).resolves.toBe("waiting");
+    await expect(page.getByTestId("stripe-customer-id").textContent()).resolves.toContain(
+      "waiting for a worker",
+    );
+    await page.goto(`${app.origin}/deliveries`);
+    await page.locator('[data-testid="workers"][data-workers="0"]').waitFor();
+    // Every job of the user (createUser's four, signIn's Segment job) is a row that names them.
+    await expect(
+      page.locator('[data-testid="job"]').filter({ hasText: email }).count(),
+    ).resolves.toBe((await jobsOf(userId)).length);
 
     // 2. A worker runs them; Slack hangs, and the worker is killed while it holds Slack's job.
     emulators.slack.hang();
@@ -162,6 +177,20 @@ describe("queue mode: sign-up while the worker is killed", () => {
     expect(calls.filter((call) => call.type === "identify")).toHaveLength(1);
     expect(calls.filter((call) => call.event === "Signed Up")).toHaveLength(1);
     expect(calls.filter((call) => call.event === "Signed In")).toHaveLength(1);
+
+    // Deliveries on a phone after the sign-up: the worker's deliveries, the timeline and the jobs
+    // (with each job's user, and the worker seen as connected), within the screen's width.
+    await page.setViewportSize(PHONE);
+    await page.goto(`${app.origin}/deliveries`);
+    await page.locator('[data-testid="workers"][data-workers="1"]').waitFor();
+    await page.locator('[data-testid="dispatch"][data-event="createUser"]').first().waitFor();
+    await page.getByTestId("delivered-slack").first().waitFor();
+    await expect(layoutReport(page)).resolves.toEqual({
+      scrollWidth: PHONE.width,
+      outsideCards: [],
+      overlappingTicks: [],
+    });
+    await page.screenshot({ path: artifactPath("phone-deliveries-queue.png"), fullPage: true });
     await page.close();
   }, 120_000);
 
@@ -186,7 +215,9 @@ describe("queue mode: sign-up while the worker is killed", () => {
       '[data-testid="job"][data-state="failed"][data-recipe="stripe-customer"]',
     );
     await failedRow.first().waitFor();
-    expect(Number(await failedRow.first().locator("td").nth(3).textContent())).toBeGreaterThan(1);
+    expect(
+      Number(await failedRow.first().getByTestId("job-attempts").textContent()),
+    ).toBeGreaterThan(1);
     await page.screenshot({ path: artifactPath("deliveries-queue-failed.png"), fullPage: true });
 
     await emulators.stripe.up();

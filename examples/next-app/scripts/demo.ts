@@ -14,9 +14,10 @@ import {
   REPO_ROOT,
   stalePackages,
 } from "./build.ts";
+import { stopOnExit } from "./lifecycle.ts";
 import { type NextServer, startNext } from "./next-server.ts";
-import { APP_DIR, freePort, portIsFree, stopServer } from "./processes.ts";
-import { type QueueMode, startQueueMode } from "./queue-demo.ts";
+import { APP_DIR, freePort, ownChild, portIsFree, stopServer } from "./processes.ts";
+import { checkQueueMode, type QueueMode, startQueueMode } from "./queue-demo.ts";
 
 const say = (line = "") => console.log(line);
 const step = (line: string) => console.log(`\x1b[2m›\x1b[0m ${line}`);
@@ -76,6 +77,7 @@ function startEmulatorsBin(
       cwd: APP_DIR,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    ownChild(child);
     let errors = "";
     child.stderr?.on("data", (chunk) => {
       errors += chunk;
@@ -118,13 +120,37 @@ function removeDatabase(): void {
 async function main(): Promise<void> {
   loadEnvFiles();
   const started = performance.now();
+
+  // Whatever ends the demo (Ctrl-C, SIGTERM or SIGHUP to any process of the chain, the process that
+  // started it exiting, a child dying) stops what it started so far, even while it still builds.
+  let queue: QueueMode | undefined;
+  let emulators: { child: ChildProcess; ready: EmulatorsReady } | undefined;
+  let app: NextServer | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say(app ? "\nStopping the app and the emulators…" : "\nStopping…");
+    const inboxPort = emulators ? Number(new URL(emulators.ready.inbox).port) : undefined;
+    await Promise.all([
+      app?.stop(),
+      inboxPort && stopServer(inboxPort, emulators?.child),
+      queue?.stop(),
+    ]);
+    // A build step, or a child started while the others stopped: the exit handler signals it too.
+    say("Stopped.");
+    process.exit(code);
+  };
+  stopOnExit(() => void stop(0));
+
   if (process.argv.includes("--fresh")) removeDatabase();
-  // `--queue`: before anything starts, so a missing redis-server is said at once.
-  const queue: QueueMode | undefined = process.argv.includes("--queue")
-    ? await startQueueMode(step)
-    : undefined;
+  // `--queue`: checked before anything is built, so a missing redis-server is said at once.
+  const queued = process.argv.includes("--queue");
+  if (queued) checkQueueMode();
 
   // 1. Build what is missing or out of date: the packages the app bundles, the emulators' bin, the app.
+  // Nothing this file imports statically may import a workspace package: on a fresh clone their dist/
+  // exists only after this step (test/launcher-imports.test.ts holds that).
   const stale = stalePackages(RECIPE_PACKAGES);
   if (stale.length) {
     step(`building ${stale.map((name) => `@auth-recipes/${name}`).join(", ")}`);
@@ -134,10 +160,11 @@ async function main(): Promise<void> {
     step("building the app (next build, about a minute the first time)");
     await buildApp(undefined, true);
   }
+  if (queued) queue = await startQueueMode(step);
 
   // 2. The emulators, for every service whose credential is not set.
   step("starting the emulators");
-  const emulators = await startEmulators();
+  emulators = await startEmulators();
   const real = SERVICES.filter((service) => service.credential.some((name) => process.env[name]));
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(emulators.ready.env)) {
@@ -150,39 +177,20 @@ async function main(): Promise<void> {
   const wanted = Number(process.env.PORT || 3000);
   const port = (await portIsFree(wanted)) ? wanted : await freePort();
   step("starting the app (next start)");
-  let app: NextServer;
-  try {
-    app = await startNext({
-      port,
-      env: {
-        ...env,
-        NEXTAUTH_SECRET: secret(),
-        AUTH_RECIPES_DEBUG: process.env.AUTH_RECIPES_DEBUG ?? "1",
-      },
-      onLine: (line) => {
-        if (line.trim() && !/^\s*(▲|-|✓) /.test(line)) console.log(`\x1b[2m[app]\x1b[0m ${line}`);
-      },
-    });
-  } catch (error) {
-    emulators.child.kill("SIGTERM");
-    await queue?.stop();
-    throw error;
-  }
+  app = await startNext({
+    port,
+    env: {
+      ...env,
+      NEXTAUTH_SECRET: secret(),
+      AUTH_RECIPES_DEBUG: process.env.AUTH_RECIPES_DEBUG ?? "1",
+    },
+    onLine: (line) => {
+      if (line.trim() && !/^\s*(▲|-|✓) /.test(line)) console.log(`\x1b[2m[app]\x1b[0m ${line}`);
+    },
+  });
   queue?.startWorker(env);
 
-  // 4. Ctrl-C (or SIGTERM, or either child dying) stops both: the app by the process that listens.
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say("\nStopping the app and the emulators…");
-    const inboxPort = Number(new URL(emulators.ready.inbox).port);
-    await Promise.all([app.stop(), stopServer(inboxPort, emulators.child), queue?.stop()]);
-    say("Stopped.");
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  // 4. Either child dying stops the other: the app by the process that listens.
   app.child.once("exit", () => {
     if (!stopping) console.error("The app stopped unexpectedly.");
     void stop(1);

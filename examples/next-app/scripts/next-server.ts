@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { APP_DIR, forEachLine, freePort, NEXT_BIN, stopServer } from "./processes.ts";
+import { APP_DIR, forEachLine, freePort, NEXT_BIN, ownChild, stopServer } from "./processes.ts";
 
 /** A running `next start`. */
 export interface NextServer {
@@ -47,6 +47,7 @@ export async function startNext(options: StartNextOptions = {}): Promise<NextSer
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  ownChild(child);
   forEachLine(child, (line) => {
     log.push(line);
     options.onLine?.(line);

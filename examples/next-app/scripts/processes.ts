@@ -150,6 +150,44 @@ export async function stopServer(
   }
 }
 
+/** Every child the launcher started that may still run, and the ports its grandchildren listen on. */
+const children = new Set<ChildProcess>();
+const ports = new Set<number>();
+
+/** Remembers a child, so that the launcher's exit, however it happens, does not leave it running. */
+export function ownChild(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** Remembers a port that a process started on the launcher's behalf listens on (redis-server's). */
+export function ownPort(port: number): void {
+  ports.add(port);
+}
+
+/**
+ * SIGTERM to every owned child still running and to whatever listens on an owned port. Synchronous, so
+ * that it also runs in `process.on("exit")` after a crash, where nothing can be awaited.
+ */
+export function signalOwned(signal: NodeJS.Signals = "SIGTERM"): void {
+  const pids = new Set<number>();
+  for (const child of children) {
+    if (child.pid && child.exitCode === null && child.signalCode === null) pids.add(child.pid);
+  }
+  for (const port of ports) {
+    const pid = listeningPid(port);
+    if (pid && pid !== process.pid) pids.add(pid);
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /** Runs a command to its end, its output shown, and rejects when it fails. */
 export function run(
   command: string,
@@ -162,6 +200,7 @@ export function run(
       env: options.env ?? process.env,
       stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
     });
+    ownChild(child);
     let output = "";
     child.stdout?.on("data", (chunk) => {
       output += chunk;

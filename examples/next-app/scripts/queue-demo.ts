@@ -25,14 +25,23 @@ export interface QueueMode {
   stop(): Promise<void>;
 }
 
+/**
+ * Exits with what to install when queue mode cannot run here: the demo calls it before its build step,
+ * so a missing redis-server is said at once rather than after a minute of building.
+ */
+export function checkQueueMode(): void {
+  if (!process.env.AUTH_RECIPES_REDIS_URL?.trim() && !redisServerBin()) {
+    console.error(`\nnpm run demo -- --queue: ${INSTALL_REDIS}.`);
+    process.exit(1);
+  }
+}
+
+/** Starts queue mode; after the build step, as it imports @auth-recipes/testing's build. */
 export async function startQueueMode(step: (line: string) => void): Promise<QueueMode> {
   let redis: LocalRedis | undefined;
   let url = process.env.AUTH_RECIPES_REDIS_URL?.trim();
   if (!url) {
-    if (!redisServerBin()) {
-      console.error(`\nnpm run demo -- --queue: ${INSTALL_REDIS}.`);
-      process.exit(1);
-    }
+    checkQueueMode();
     step("starting redis-server (a temporary directory, a free port)");
     redis = await startLocalRedis();
     url = redis.url;

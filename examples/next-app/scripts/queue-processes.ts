@@ -2,8 +2,7 @@
 // a free port with a temporary directory, and the worker (scripts/worker.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { startRedisServer } from "@auth-recipes/testing";
-import { APP_DIR, forEachLine } from "./processes.ts";
+import { APP_DIR, forEachLine, ownChild, ownPort } from "./processes.ts";
 
 /** A redis-server this process started. */
 export interface LocalRedis {
@@ -37,7 +36,11 @@ export const INSTALL_REDIS =
  */
 export async function startLocalRedis(bin = redisServerBin()): Promise<LocalRedis> {
   if (!bin) throw new Error(INSTALL_REDIS);
+  // Imported here, not at the top: `npm run demo` loads this file before its build step makes
+  // @auth-recipes/testing's dist/, and on a fresh clone a static import crashes before anything runs.
+  const { startRedisServer } = await import("@auth-recipes/testing");
   const redis = await startRedisServer({ command: bin });
+  ownPort(redis.port);
   return { port: redis.port, url: redis.url, stop: () => redis.close() };
 }
 
@@ -62,6 +65,7 @@ export function startWorker(
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  ownChild(child);
   const log: string[] = [];
   let markReady: () => void = () => {};
   let markFailed: (error: Error) => void = () => {};

@@ -154,7 +154,7 @@ export function defaultSlackMessage(
       elements: [
         {
           type: "mrkdwn",
-          text: `next-auth \`${input.event}\` · <!date^${seconds}^{date_short_pretty} at {time}|${iso}>`,
+          text: `\`${input.event}\` · <!date^${seconds}^{date_short_pretty} at {time}|${iso}>`,
         },
       ],
     },

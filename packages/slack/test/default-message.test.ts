@@ -35,6 +35,13 @@ describe("defaultSlackMessage", () => {
     }
   });
 
+  it("names no auth library: the same message is sent under next-auth and better-auth", () => {
+    for (const input of inputs) {
+      const text = JSON.stringify(defaultSlackMessage(input, { now }));
+      expect(text, input.event).not.toMatch(/next-?auth|auth\.js|better-?auth/i);
+    }
+  });
+
   it("says New sign-up for a signIn with isNewUser", () => {
     const message = defaultSlackMessage(
       { event: "signIn", message: { user, account, isNewUser: true } },

@@ -53,7 +53,7 @@ describe("slackNotify: delivery", () => {
         elements: [
           {
             type: "mrkdwn",
-            text: "next-auth `createUser` · <!date^1772600767^{date_short_pretty} at {time}|2026-03-04T05:06:07Z>",
+            text: "`createUser` · <!date^1772600767^{date_short_pretty} at {time}|2026-03-04T05:06:07Z>",
           },
         ],
       },

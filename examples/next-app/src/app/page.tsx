@@ -25,7 +25,8 @@ export default async function Home() {
         </p>
         <ol className="steps">
           <li>
-            <Link href="/signin">Sign in</Link> with any email address.
+            <Link href="/signin">Sign up</Link> with any email address: the app emails you a sign-in
+            link, and following it the first time makes you a new user.
           </li>
           <li>
             Open <Link href="/deliveries">Deliveries</Link> and click the magic link the emulated
@@ -42,7 +43,7 @@ export default async function Home() {
           </Link>
         ) : (
           <Link className="button" href="/signin">
-            Sign in
+            Sign up
           </Link>
         )}
       </div>

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { redirect } from "next/navigation";
 import { db } from "../../db/database.ts";
 import { users } from "../../db/schema.ts";
+import { customerStatus } from "../../lib/customer-status.ts";
 import { currentSession } from "../../lib/session.ts";
 import { SignOutButton } from "./sign-out-button.tsx";
 
@@ -13,6 +14,7 @@ export default async function Account() {
   // Read the row itself: the Stripe customer id is written by the stripe recipe, not by next-auth.
   const user = db().select().from(users).where(eq(users.id, session.user.id)).get();
   if (!user) redirect("/signin");
+  const status = user.stripeCustomerId ? undefined : await customerStatus(user.id);
   return (
     <>
       <h1>You are signed in</h1>
@@ -27,7 +29,9 @@ export default async function Account() {
           <dt>Stripe customer</dt>
           <dd data-testid="stripe-customer-id">
             {user.stripeCustomerId ?? (
-              <span className="muted">none yet (the stripe recipe failed or is off)</span>
+              <span className="muted" data-state={status?.state}>
+                {status?.text}
+              </span>
             )}
           </dd>
         </dl>

@@ -72,6 +72,17 @@ export function JobsView() {
         Queue mode: the sign-in only enqueued these; the worker process runs them. Kill it and sign
         up: they wait; start it again and they run.
       </p>
+      {snapshot.reachable ? (
+        <p
+          className={snapshot.workers > 0 ? "muted" : "error"}
+          data-testid="workers"
+          data-workers={snapshot.workers}
+        >
+          {snapshot.workers > 0
+            ? `Workers connected: ${snapshot.workers}.`
+            : `No worker is connected: ${snapshot.counts.waiting ?? 0} waiting job(s) run once one starts (the demo starts it again within seconds).`}
+        </p>
+      ) : null}
       {!snapshot.reachable ? (
         <p className="error" role="alert">
           Redis is not answering.
@@ -82,6 +93,7 @@ export function JobsView() {
         <thead>
           <tr>
             <th>Recipe</th>
+            <th>User</th>
             <th>Event</th>
             <th>State</th>
             <th>Attempts</th>
@@ -93,12 +105,13 @@ export function JobsView() {
           {snapshot.jobs.map((job) => (
             <tr key={job.id} data-testid="job" data-state={job.state} data-recipe={job.recipe}>
               <td>{job.recipe}</td>
+              <td className="job-user">{job.user}</td>
               <td>{job.event}</td>
               <td>
                 <span className={`badge job-${job.state}`}>{job.state}</span>
                 {job.failedReason ? <div className="meta">{job.failedReason}</div> : null}
               </td>
-              <td>{job.attempts}</td>
+              <td data-testid="job-attempts">{job.attempts}</td>
               <td>{time(job.createdAt)}</td>
               <td>
                 {job.state === "failed" ? (

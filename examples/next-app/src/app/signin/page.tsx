@@ -19,7 +19,7 @@ export default async function SignIn({
   const { error } = await searchParams;
   return (
     <>
-      <h1>Sign in</h1>
+      <h1>Sign up or sign in</h1>
       <div className="card">
         <p className="muted">
           We email you a sign-in link. The first time, that makes you a new user: the recipes run.
