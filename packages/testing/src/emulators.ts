@@ -1,4 +1,11 @@
 import type { RecordedRequest } from "./emulator/types.ts";
+import { startPostHogApi } from "./posthog/api.ts";
+import type {
+  PostHogApiOptions,
+  PostHogBatch,
+  PostHogEmulator,
+  PostHogEvent,
+} from "./posthog/types.ts";
 import {
   type SegmentApiOptions,
   type SegmentBatch,
@@ -13,7 +20,7 @@ import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from 
 import { startStripeApi } from "./stripe/api.ts";
 import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
 
-/** Options for {@link startEmulators}: each emulator's own options, and a host for all four. */
+/** Options for {@link startEmulators}: each emulator's own options, and a host for every one. */
 export interface StartEmulatorsOptions {
   /**
    * The address every emulator listens on (an emulator's own `host` wins). Keep it on loopback.
@@ -28,6 +35,8 @@ export interface StartEmulatorsOptions {
   stripe?: StripeApiOptions;
   /** Options of the Segment emulator ({@link startSegmentApi}). */
   segment?: SegmentApiOptions;
+  /** Options of the PostHog emulator ({@link startPostHogApi}). */
+  posthog?: PostHogApiOptions;
 }
 
 /** A request as the inbox shows it: its `Authorization` header masked. */
@@ -44,9 +53,15 @@ export interface EmulatorsInbox {
     batches: SegmentBatch[];
     requests: InboxRequest[];
   };
+  posthog: {
+    url: string;
+    events: PostHogEvent[];
+    batches: PostHogBatch[];
+    requests: InboxRequest[];
+  };
 }
 
-/** The four emulators, started together. */
+/** Every emulator, started together. */
 export interface Emulators {
   /** SMTP: `createTransport(emulators.smtp.clientOptions)` or the URL `emulators.smtp.smtpUrl`. */
   smtp: SmtpEmulator;
@@ -56,14 +71,16 @@ export interface Emulators {
   stripe: StripeEmulator;
   /** Segment: `new Analytics({ writeKey: emulators.segment.writeKey, ...emulators.segment.clientOptions })`. */
   segment: SegmentEmulator;
+  /** PostHog: `new PostHog(emulators.posthog.apiKey, emulators.posthog.clientOptions)`. */
+  posthog: PostHogEmulator;
   /** Everything each emulator received, as JSON-ready data. */
   inbox(): EmulatorsInbox;
   /**
-   * Resets all four: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
+   * Resets every emulator: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
    * emulator stopped with `down()` stays down until its `up()`, which is async.
    */
   reset(): void;
-  /** Closes all four. Never hangs. */
+  /** Closes every emulator. Never hangs. */
   close(): Promise<void>;
 }
 
@@ -99,6 +116,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     startSlackApi({ ...host, ...options.slack }),
     startStripeApi({ ...host, ...options.stripe }),
     startSegmentApi({ ...host, ...options.segment }),
+    startPostHogApi({ ...host, ...options.posthog }),
   ] as const);
   const failed = started.find((result) => result.status === "rejected");
   if (failed) {
@@ -107,15 +125,16 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     );
     throw failed.reason;
   }
-  const [smtp, slack, stripe, segment] = started.map(
+  const [smtp, slack, stripe, segment, posthog] = started.map(
     (result) => (result as PromiseFulfilledResult<unknown>).value,
-  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator];
-  const all = [smtp, slack, stripe, segment];
+  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator, PostHogEmulator];
+  const all = [smtp, slack, stripe, segment, posthog];
   return {
     smtp,
     slack,
     stripe,
     segment,
+    posthog,
     inbox: () => ({
       smtp: { url: smtp.url, messages: smtp.messages, requests: smtp.requests },
       slack: { url: slack.url, messages: slack.messages, requests: masked(slack.requests) },
@@ -125,6 +144,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         messages: segment.messages,
         batches: segment.batches,
         requests: masked(segment.requests),
+      },
+      posthog: {
+        url: posthog.url,
+        events: posthog.events,
+        batches: posthog.batches,
+        requests: masked(posthog.requests),
       },
     }),
     reset() {
