@@ -214,7 +214,10 @@ class DeliveryQueue {
   }
 
   #pump(): void {
-    if (this.#immediate) return this.#handAtOnce();
+    if (this.#immediate) {
+      this.#handAtOnce();
+      return;
+    }
     if (this.#flushing) {
       if (this.#bypass && this.#held.length) {
         for (const entry of this.#held.splice(0)) this.#hand(entry);
