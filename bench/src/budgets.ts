@@ -32,5 +32,9 @@ export const SIZE_BUDGETS: Readonly<Record<string, number>> = {
   // 2526 B: identify/track mapping and the delivery queue that flushes in rounds.
   // Issue 13: 2900 B, for delivering a timed-out handler's calls after all (resent with backoff, once per
   // messageId) and cutting a round at one request so a hung upstream delays later sign-ups by one timeout.
+  // Issue 24: 2996 B, for handing every call over at once on a client made with `flushAt: 1`.
   "@auth-recipes/segment": 3050,
+  // 2465 B: identify ($identify/$set) and capture mapping, v5 uuids from the dispatch, immediate
+  // delivery with each failure traced to its call (AsyncLocalStorage), retries joining a call in flight.
+  "@auth-recipes/posthog": 2650,
 };

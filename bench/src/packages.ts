@@ -37,6 +37,12 @@ export const PACKAGES: readonly PackageInfo[] = [
     sdk: "@segment/analytics-node",
     factory: "segmentTracking",
   },
+  {
+    dir: "posthog",
+    name: "@auth-recipes/posthog",
+    sdk: "posthog-node",
+    factory: "posthogTracking",
+  },
 ];
 
 /** The package's folder. */

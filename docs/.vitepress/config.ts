@@ -42,6 +42,7 @@ const recipes: DefaultTheme.SidebarItem[] = [
       { text: "Slack", link: "/recipes/slack" },
       { text: "Stripe customer", link: "/recipes/stripe" },
       { text: "Segment", link: "/recipes/segment" },
+      { text: "PostHog", link: "/recipes/posthog" },
     ],
   },
 ];
