@@ -139,6 +139,16 @@ function checkOptions(options: PostHogTrackingOptions): Required<PostHogEventNam
   return names;
 }
 
+/** Whether the client sends nothing: made with `disabled: true` (or no key), or opted out. */
+function isOff(posthog: PostHog): boolean {
+  try {
+    const client = posthog as unknown as Loose;
+    return client.disabled === true || client.optedOut === true;
+  } catch {
+    return false;
+  }
+}
+
 /** A call before its uuid: what it is, and the event PostHog receives. */
 type Unsent = Omit<PostHogCall, "uuid">;
 
@@ -181,7 +191,12 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
   };
 
   /** Sends the events of one auth event, each with its uuid. */
-  const run = async (context: HandlerContext | undefined, unsent: Unsent[]): Promise<void> => {
+  const run = async (
+    context: HandlerContext | undefined,
+    unsent: Unsent[],
+  ): Promise<Skip | undefined> => {
+    // A disabled or opted-out client drops every call without a word: report that, not a delivery.
+    if (isOff(posthog)) return skip("the PostHog client is disabled or opted out");
     // Called outside composeEvents there is no dispatch to derive from: uuids are then simply unique.
     const dispatchId = context?.dispatchId ?? crypto.randomUUID();
     const recipe = context?.recipe ?? PKG;
@@ -191,8 +206,9 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
         uuid: await eventUuid(recipe, dispatchId, call.what),
       })),
     );
-    if (!awaitDelivery) return enqueue(posthog, calls);
-    await deliver(posthog, calls, context?.signal);
+    if (!awaitDelivery) enqueue(posthog, calls);
+    else await deliver(posthog, calls, context?.signal);
+    return undefined;
   };
 
   const noUserId = (): Skip => skip("no user id to send to PostHog");
@@ -207,12 +223,12 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
       if (names.signUp !== false) {
         calls.push({ what: "sign-up event", distinctId, event: names.signUp, properties: {} });
       }
-      await run(context, calls);
+      return run(context, calls);
     },
     async updateUser({ user }, context) {
       const distinctId = usableUserId((user as Loose | undefined)?.id);
       if (!distinctId) return noUserId();
-      await run(context, [
+      return run(context, [
         { what: "$set", distinctId, event: "$set", properties: { $set: traits(user) } },
       ]);
     },
@@ -224,7 +240,7 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
       if (!distinctId) return noUserId();
       // Named fields only: the account also carries the OAuth tokens.
       const properties = present({ provider: account?.provider, type: account?.type, isNewUser });
-      await run(context, [{ what: "sign-in event", distinctId, event: signIn, properties }]);
+      return run(context, [{ what: "sign-in event", distinctId, event: signIn, properties }]);
     };
   }
   if (signOut !== false) {
@@ -238,7 +254,7 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
           "no user id in the signOut message (neither a token sub nor a session user id)",
         );
       }
-      await run(context, [{ what: "sign-out event", distinctId, event: signOut, properties: {} }]);
+      return run(context, [{ what: "sign-out event", distinctId, event: signOut, properties: {} }]);
     };
   }
   if (linkAccount !== false) {
@@ -247,7 +263,7 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
         usableUserId((user as Loose | undefined)?.id) ?? usableUserId(account?.userId);
       if (!distinctId) return noUserId();
       const properties = present({ provider: account?.provider });
-      await run(context, [
+      return run(context, [
         { what: "account-linked event", distinctId, event: linkAccount, properties },
       ]);
     };

@@ -107,6 +107,19 @@ describe("posthogTracking: what reaches PostHog", () => {
     expect(posthog.requests).toEqual([]);
   });
 
+  it("skips every event on a disabled or opted-out client, which would drop them silently", async () => {
+    const disabled = setup(posthog, { posthog: clientFor(posthog, { disabled: true }) });
+    const report = await disabled.dispatch("createUser", fixtures.createUser(alice));
+    expect(report.results[0]?.status).toBe("skipped");
+    const client = clientFor(posthog);
+    await client.optOut();
+    const optedOut = setup(posthog, { posthog: client });
+    expect(
+      (await optedOut.dispatch("signIn", fixtures.signInOAuth(alice))).results[0]?.status,
+    ).toBe("skipped");
+    expect(posthog.requests).toEqual([]);
+  });
+
   it("sends no token, no session and no key but the body's api_key, in any field of any request", async () => {
     const { dispatch } = setup(posthog);
     await dispatch("createUser", fixtures.createUser(alice));
