@@ -162,9 +162,9 @@ export function printHung(result: HungResult): Goal[] {
     `3. A hung upstream (accepts, never answers): time until createUser settles; composed with timeoutMs ${result.timeoutMs}, uncomposed capped at ${formatMs(result.capMs)}; SDK clients with their defaults`,
     [
       "hung upstream",
-      "composeEvents (4 recipes)",
+      "composeEvents (5 recipes)",
       "reported to onError",
-      "other 3 delivered",
+      "others delivered",
       "next sign-up after recovery",
       "handler alone, uncomposed",
     ],
@@ -179,7 +179,7 @@ export function printHung(result: HungResult): Goal[] {
         : `${formatMs(row.uncomposedMs)} (${row.uncomposedOutcome})`,
     ]),
     [
-      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 10 retries.",
+      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 10 retries, PostHog's 10 s per request with 3 retries 3 s apart.",
       ...result.rows.map(
         (row) => `${row.upstream} hung → reported as ${row.reportedAs.join(" | ")}`,
       ),
