@@ -93,7 +93,7 @@ function masked(requests: RecordedRequest[]): InboxRequest[] {
 }
 
 /**
- * Starts the SMTP, Slack, Stripe and Segment emulators on 127.0.0.1 (free ports unless given), for a
+ * Starts the SMTP, Slack, Stripe, Segment and PostHog emulators on 127.0.0.1 (free ports unless given), for a
  * test of a whole `events` configuration or for local development. If one fails to start, the others are
  * closed and the error is thrown.
  *
