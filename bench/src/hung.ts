@@ -1,4 +1,7 @@
-import { composeEvents, type RecipeError } from "@auth-recipes/core";
+import { composeEvents, type Recipe, type RecipeError } from "@auth-recipes/core";
+import { posthogTracking } from "@auth-recipes/posthog";
+import { type PostHogEmulator, startPostHogApi } from "@auth-recipes/testing";
+import { PostHog } from "posthog-node";
 import {
   benchUser,
   callHandler,
@@ -11,23 +14,40 @@ import {
   type Services,
   startServices,
 } from "./services.ts";
+
+// Section 3 also hangs PostHog: the other sections keep the four recipes they were written for.
+const HUNG_NAMES = [...SERVICE_NAMES, "posthog"] as const;
+type HungName = (typeof HUNG_NAMES)[number];
+type HungServices = Services & { posthog: PostHogEmulator };
+
+/** The four recipes on SDK clients with their defaults, and PostHog's on a `new PostHog(key, { host })`. */
+function hungRecipes(
+  endpoints: ReturnType<typeof endpointsOf>,
+  posthog: PostHogEmulator,
+): Recipe[] {
+  return [
+    ...makeRecipes(makeClients(endpoints, "defaults")),
+    posthogTracking({ posthog: new PostHog(posthog.apiKey, posthog.clientOptions) }),
+  ];
+}
+
 import { type Summary, summarize } from "./stats.ts";
 
 /** Section 3's figures for one hung upstream. */
 export interface HungRow {
-  upstream: ServiceName;
+  upstream: ServiceName | "posthog";
   recipe: string;
-  /** composeEvents (all four recipes, `timeoutMs`) until createUser resolved, in ms. */
+  /** composeEvents (all five recipes, `timeoutMs`) until createUser resolved, in ms. */
   composedMs: Summary;
   /** Whether, every time, onError got a RecipeError for this recipe, and for no other. */
   composedReportedFailure: boolean;
   /** How the failure was reported: "core's timeout", or the recipe's own error message. */
   reportedAs: string[];
-  /** Whether, every time, the three other recipes delivered meanwhile. */
+  /** Whether, every time, the other recipes delivered meanwhile. */
   othersDelivered: boolean;
   /** The next createUser on the same clients once the upstream answers again, in ms. */
   recoveryMs: Summary;
-  /** Whether, every time, that next createUser delivered to all four with no error. */
+  /** Whether, every time, that next createUser delivered to all five with no error. */
   recovered: boolean;
   /** Errors other than the expected timeout, in the warm-up, while hung or after. */
   notes: string[];
@@ -46,19 +66,20 @@ export interface HungResult {
 }
 
 /** What each emulator has delivered so far: a number that grows by one or more per createUser. */
-function deliveries(services: Services): Record<ServiceName, number> {
+function deliveries(services: HungServices): Record<HungName, number> {
   return {
     smtp: services.smtp.messages.length,
     slack: services.slack.messages.length,
     stripe: services.stripe.customers.length,
     segment: services.segment.messages.length,
+    posthog: services.posthog.events.length,
   };
 }
 
 /**
- * Section 3: one upstream hangs (accepts the connection, never answers). Composed: the four recipes on
+ * Section 3: one upstream hangs (accepts the connection, never answers). Composed: the five recipes on
  * SDK clients with their defaults, `timeoutMs` for each attempt. Uncomposed: each recipe's handler alone,
- * called as a hand-written events.createUser would, on clients with their defaults, all four upstreams
+ * called as a hand-written events.createUser would, on clients with their defaults, all five upstreams
  * hung at once and waited for concurrently until `capMs`.
  */
 export async function benchHung(options: {
@@ -67,14 +88,15 @@ export async function benchHung(options: {
   repeats: number;
 }): Promise<HungResult> {
   const { timeoutMs, capMs, repeats } = options;
-  const services = await startServices();
-  const endpoints = endpointsOf(services);
+  const [four, posthog] = await Promise.all([startServices(), startPostHogApi()]);
+  const services: HungServices = { ...four, posthog };
+  const endpoints = endpointsOf(four);
   let serial = 0;
   const next = () => benchUser(`hung-${++serial}`);
   const describe = (error: RecipeError) => `${error.recipe}: ${error.message}`;
 
   const rows = new Map(
-    SERVICE_NAMES.map((name) => [
+    HUNG_NAMES.map((name) => [
       name,
       {
         times: [] as number[],
@@ -88,11 +110,11 @@ export async function benchHung(options: {
     ]),
   );
   for (let repeat = 0; repeat < repeats; repeat++) {
-    for (const [index, name] of SERVICE_NAMES.entries()) {
+    for (const [index, name] of HUNG_NAMES.entries()) {
       const row = rows.get(name)!;
       // Fresh clients each time, so that nothing an earlier hang left behind (a stuck flush, a retry in
       // its backoff) weighs on this one; the recovery dispatch below shows what it leaves behind.
-      const recipes = makeRecipes(makeClients(endpoints, "defaults"));
+      const recipes = hungRecipes(endpoints, posthog);
       const recipe = recipes[index]!;
       const errors: RecipeError[] = [];
       const composed = composeEvents(recipes, { timeoutMs, onError: (e) => errors.push(e) })
@@ -117,7 +139,7 @@ export async function benchHung(options: {
           row.notes.add(`while hung: ${describe(error)}`);
         }
       }
-      for (const other of SERVICE_NAMES) {
+      for (const other of HUNG_NAMES) {
         if (other !== name && !(after[other] > before[other])) row.delivered = false;
       }
 
@@ -132,13 +154,13 @@ export async function benchHung(options: {
         row.recovered = false;
         row.notes.add(`next sign-up: ${describe(error)}`);
       }
-      if (SERVICE_NAMES.some((other) => !(after[other] > before[other]))) row.recovered = false;
+      if (HUNG_NAMES.some((other) => !(after[other] > before[other]))) row.recovered = false;
     }
   }
 
-  // Uncomposed: fresh clients with their defaults, every upstream hung, the four handlers at once.
-  const bare = makeRecipes(makeClients(endpoints, "defaults"));
-  for (const name of SERVICE_NAMES) services[name].hang();
+  // Uncomposed: fresh clients with their defaults, every upstream hung, the five handlers at once.
+  const bare = hungRecipes(endpoints, posthog);
+  for (const name of HUNG_NAMES) services[name].hang();
   const outcomes = await Promise.all(
     bare.map((recipe) => {
       const started = performance.now();
@@ -163,12 +185,12 @@ export async function benchHung(options: {
   // The handlers still waiting are abandoned: closing the emulators cuts their requests, and the SDKs'
   // own retries then fail against a closed port (Slack's default policy keeps trying for about 30
   // minutes, which is why the bench ends its process explicitly).
-  await closeServices(services);
+  await Promise.all([closeServices(four), posthog.close()]);
 
   return {
     timeoutMs,
     capMs,
-    rows: SERVICE_NAMES.map((name, index) => {
+    rows: HUNG_NAMES.map((name, index) => {
       const row = rows.get(name)!;
       return {
         upstream: name,

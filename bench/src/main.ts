@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { benchDispatch, type DispatchRow } from "./dispatch.ts";
+import { benchHangLatency, type HangLatencyResult } from "./hang-latency.ts";
 import { benchHung, type HungResult } from "./hung.ts";
 import { benchLatency, type LatencyResult } from "./latency.ts";
 import { BENCH_DIR, PACKAGES, ROOT } from "./packages.ts";
@@ -15,6 +16,7 @@ import {
   type Goal,
   printDispatch,
   printGoals,
+  printHangLatency,
   printHung,
   printLatency,
   printSizes,
@@ -46,6 +48,7 @@ const SETTINGS = quick
       dispatch: { handlerCounts: [1, 4, 16], rounds: 7, sampleMs: 5 },
       latency: { rounds: 3, delayMs: 50 },
       hung: { timeoutMs: 1000, capMs: 2000, repeats: 1 },
+      hangLatency: { timeoutMs: 3000, offsetsMs: [200, 1000, 2500], capMs: 10_000 },
       throughput: { events: 200, warmup: 50, concurrency: 32, checkpoints: 2 },
       importRounds: 3,
       queue: {
@@ -61,6 +64,7 @@ const SETTINGS = quick
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
       latency: { rounds: 30, delayMs: 50 },
       hung: { timeoutMs: 1000, capMs: 10_000, repeats: 3 },
+      hangLatency: { timeoutMs: 3000, offsetsMs: [200, 1000, 2500], capMs: 10_000 },
       throughput: { events: 10_000, warmup: 2000, concurrency: 32, checkpoints: 4 },
       importRounds: 15,
       queue: {
@@ -110,6 +114,7 @@ const results: {
   dispatch?: DispatchRow[];
   latency?: LatencyResult[];
   hung?: HungResult;
+  hangLatency?: HangLatencyResult;
   throughput?: ThroughputResult;
   size?: SizeRow[];
   importTime?: ImportRow[];
@@ -164,6 +169,8 @@ await section(2, "latency under I/O", async () => {
 await section(3, "hung upstream", async () => {
   results.hung = await benchHung(SETTINGS.hung);
   results.goals.push(...printHung(results.hung));
+  results.hangLatency = await benchHangLatency(SETTINGS.hangLatency);
+  results.goals.push(...printHangLatency(results.hangLatency));
 });
 
 await section(4, "throughput and memory", async () => {

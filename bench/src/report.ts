@@ -1,5 +1,6 @@
 import { SIZE_BUDGETS } from "./budgets.ts";
 import { DISPATCH_VARIANTS, type DispatchRow } from "./dispatch.ts";
+import type { HangLatencyResult } from "./hang-latency.ts";
 import type { HungResult } from "./hung.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { ImportRow, SizeRow } from "./size.ts";
@@ -123,14 +124,47 @@ export function printLatency(results: readonly LatencyResult[]): Goal[] {
   return goals;
 }
 
+export function printHangLatency(result: HangLatencyResult): Goal[] {
+  const at = result.offsetsMs.map((offset) => `${formatMs(offset)} into the hang`);
+  const cell = (value: number | null) =>
+    value === null ? `> ${formatMs(result.capMs)} (cap)` : formatMs(value);
+  reportTable(
+    `3b. Another sign-up's request hangs: how long sign-ups made meanwhile take to settle; recipes composed with timeoutMs ${result.timeoutMs}, clients with a 3 s request timeout`,
+    ["service", "how", ...at, "events lost", "duplicated"],
+    result.rows.map((row) => [
+      row.service,
+      row.how,
+      ...row.settledMs.map(cell),
+      String(row.lost),
+      String(row.duplicated),
+    ]),
+    [
+      "Each sign-up sends two events (identify or $identify, and the sign-up event); lost and duplicated count the four sign-ups' events, the hung one's included, at the emulator.",
+      "Segment's SDK flushes one batch at a time and sends a batch only once nothing else is pending, so with its batching every later call waits for the hung request; flushAt: 1 sends each call on its own.",
+    ],
+  );
+  const recipes = result.rows.filter(
+    (row) => row.how.startsWith("recipe") && !row.how.includes("flushAt 15"),
+  );
+  const worst = Math.max(...recipes.flatMap((row) => row.settledMs.map((v) => v ?? Infinity)));
+  return [
+    {
+      section: 3,
+      goal: "issue 24: while another sign-up's request hangs, a sign-up settles within 1.5 s, nothing lost or duplicated (Segment with flushAt: 1, PostHog)",
+      measured: `slowest ${formatMs(worst)}; lost ${recipes.reduce((n, r) => n + r.lost, 0)}, duplicated ${recipes.reduce((n, r) => n + r.duplicated, 0)}`,
+      met: worst <= 1500 && recipes.every((row) => row.lost === 0 && row.duplicated === 0),
+    },
+  ];
+}
+
 export function printHung(result: HungResult): Goal[] {
   reportTable(
     `3. A hung upstream (accepts, never answers): time until createUser settles; composed with timeoutMs ${result.timeoutMs}, uncomposed capped at ${formatMs(result.capMs)}; SDK clients with their defaults`,
     [
       "hung upstream",
-      "composeEvents (4 recipes)",
+      "composeEvents (5 recipes)",
       "reported to onError",
-      "other 3 delivered",
+      "others delivered",
       "next sign-up after recovery",
       "handler alone, uncomposed",
     ],
@@ -145,7 +179,7 @@ export function printHung(result: HungResult): Goal[] {
         : `${formatMs(row.uncomposedMs)} (${row.uncomposedOutcome})`,
     ]),
     [
-      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 10 retries.",
+      "SDK defaults: nodemailer waits 30 s for a greeting, Stripe 80 s per request with 2 retries, Slack's WebClient has no timeout and retries for about 30 minutes, Segment's client 10 s per request with 10 retries, PostHog's 10 s per request with 3 retries 3 s apart.",
       ...result.rows.map(
         (row) => `${row.upstream} hung → reported as ${row.reportedAs.join(" | ")}`,
       ),

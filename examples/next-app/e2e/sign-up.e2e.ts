@@ -102,7 +102,7 @@ describe("sign-up by email in a browser, with all four recipes", () => {
     await page.getByTestId("delivered-slack").first().waitFor();
     await page.getByTestId("delivered-customer").getByText(customer.id).waitFor();
     await page.getByTestId("delivered-segment").nth(2).waitFor();
-    // The timeline: the sign-up's createUser, each of the four recipes delivered.
+    // The timeline: the sign-up's createUser, each recipe delivered.
     const createUser = page.locator('[data-testid="dispatch"][data-event="createUser"]').first();
     await createUser.waitFor();
     const bars = createUser.getByTestId("dispatch-bar");
@@ -115,6 +115,7 @@ describe("sign-up by email in a browser, with all four recipes", () => {
       ["slack", "fulfilled"],
       ["stripe-customer", "fulfilled"],
       ["segment", "fulfilled"],
+      ["posthog", "fulfilled"],
     ]);
     await page.locator('[data-testid="dispatch"][data-event="signIn"]').first().waitFor();
     await page.screenshot({ path: artifactPath("deliveries.png"), fullPage: true });

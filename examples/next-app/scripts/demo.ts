@@ -34,6 +34,7 @@ const SERVICES = [
   { name: "Slack", credential: ["SLACK_TOKEN"], prefix: ["SLACK_"] },
   { name: "Stripe", credential: ["STRIPE_SECRET_KEY"], prefix: ["STRIPE_"] },
   { name: "Segment", credential: ["SEGMENT_WRITE_KEY"], prefix: ["SEGMENT_"] },
+  { name: "PostHog", credential: ["POSTHOG_API_KEY"], prefix: ["POSTHOG_"] },
 ] as const;
 
 /**
@@ -102,7 +103,7 @@ async function startEmulators(): Promise<{ child: ChildProcess; ready: Emulators
   } catch (error) {
     if (!String((error as Error).message).includes("EADDRINUSE")) throw error;
     step("an emulator port is taken; using free ports instead");
-    const any = ["smtp", "slack", "stripe", "segment", "inbox"].flatMap((name) => [
+    const any = ["smtp", "slack", "stripe", "segment", "posthog", "inbox"].flatMap((name) => [
       `--${name}-port`,
       "0",
     ]);

@@ -6,6 +6,7 @@ import {
   type RecipeError,
   type RecipeInput,
 } from "@auth-recipes/core";
+import { posthogTracking } from "@auth-recipes/posthog";
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
@@ -18,7 +19,13 @@ import { recordDispatch } from "./lib/dispatches.ts";
 import type { Services } from "./lib/services.ts";
 
 /** The recipes' names, as `AUTH_RECIPES` lists them. */
-export const RECIPE_NAMES = ["welcome-email", "slack", "stripe-customer", "segment"] as const;
+export const RECIPE_NAMES = [
+  "welcome-email",
+  "slack",
+  "stripe-customer",
+  "segment",
+  "posthog",
+] as const;
 
 export interface AppEventsOptions {
   services: Services;
@@ -26,7 +33,7 @@ export interface AppEventsOptions {
   db: AppDatabase;
   /**
    * The recipes to run, by name.
-   * @default all four
+   * @default all of them
    */
   enabled?: ReadonlySet<string>;
   /**
@@ -64,7 +71,7 @@ export function stripeCustomerIdOf(db: AppDatabase, userId: string): string | nu
  */
 export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): RecipeInput[] {
   const { services, db } = options;
-  const { smtp, slack, stripe, segment } = services;
+  const { smtp, slack, stripe, segment, posthog } = services;
   const on = options.enabled ?? new Set<string>(RECIPE_NAMES);
   return [
     on.has("welcome-email") &&
@@ -83,6 +90,7 @@ export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): 
         },
       }),
     on.has("segment") && segmentTracking({ analytics: segment.analytics }),
+    on.has("posthog") && posthogTracking({ posthog: posthog.posthog }),
   ];
 }
 
@@ -105,7 +113,7 @@ export function logDispatch(report: DispatchReport): void {
 }
 
 /**
- * The app's `events`: the four recipes composed into one object, which next-auth v4's `NextAuthOptions`
+ * The app's `events`: the recipes composed into one object, which next-auth v4's `NextAuthOptions`
  * and Auth.js v5's config both take as they are.
  */
 export function appEvents(options: AppEventsOptions): ComposedEvents {

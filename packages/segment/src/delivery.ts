@@ -32,6 +32,17 @@ const BYPASS_AFTER_MS = 25;
 const CUT_AFTER_MS = 750;
 // What the SDK reports for a batch it stopped retrying because the flush timed out.
 const CUT_REASON = "Flush timeout";
+// A client made with `flushAt: 1` puts each call on the wire as soon as it has it, in a request of its
+// own, whatever else is in flight: the one setting under which no call waits behind another's request.
+// The SDK keeps it in a private field (2.1 to 3.x alike); when it cannot be read, rounds it is.
+function sendsEachCall(analytics: Analytics): boolean {
+  try {
+    const publisher = (analytics as unknown as { _publisher?: { _flushAt?: unknown } })._publisher;
+    return publisher?._flushAt === 1;
+  } catch {
+    return false;
+  }
+}
 // A call nobody waits for any more (its handler timed out) is still the recipe's to deliver: it is
 // sent again after a failure that may pass, this many times at most, the waits doubling up to a bound.
 const MAX_COPIES = 10;
@@ -64,6 +75,11 @@ const RETRY_MAX_MS = 30_000;
  * time: a retry of a handler whose call is still on its way waits for that call's outcome instead of
  * sending a copy, and sends it again only if that fails.
  *
+ * On a client made with `flushAt: 1` there are no rounds: the SDK sends each call in a request of its
+ * own as soon as it has it, so every call is handed over at once and nothing is flushed. A hung request
+ * then holds only its own calls, where a flush stuck behind it would hold every later call (the SDK's
+ * `flush()` runs one at a time and sends a batch only once nothing else is pending).
+ *
  * Outcomes come from the SDK's `identify`/`track` and `error` events, matched by message id. The
  * per-call callback would do too, but the SDK delays it to at least 300 ms after the call and keeps
  * the call pending meanwhile, which makes every round last at least that long.
@@ -92,10 +108,13 @@ class DeliveryQueue {
   #cutTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #scheduled = false;
+  /** The client sends each call by itself (`flushAt: 1`): calls are handed over at once, never flushed. */
+  readonly #immediate: boolean;
 
   constructor(analytics: Analytics) {
     this.#analytics = analytics;
     const secrets = clientSecrets(analytics);
+    this.#immediate = sendsEachCall(analytics);
     // Listeners run inside the SDK's dispatch; a throw there would become an SDK error event.
     const delivered = (ctx: { event: { messageId?: string } }) => {
       try {
@@ -196,6 +215,10 @@ class DeliveryQueue {
   }
 
   #pump(): void {
+    if (this.#immediate) {
+      this.#handAtOnce();
+      return;
+    }
     if (this.#flushing) {
       if (this.#bypass && this.#held.length) {
         for (const entry of this.#held.splice(0)) this.#hand(entry);
@@ -257,6 +280,29 @@ class DeliveryQueue {
     this.#pump();
   }
 
+  /**
+   * Delivery on a client that sends each call by itself: no round, no flush, so no call waits for
+   * another's request, and one hung request holds only its own calls (until the client's
+   * `httpRequestTimeout`, then the SDK's retries). Copies owed to nobody still wait out their backoff.
+   */
+  #handAtOnce(): void {
+    if (!this.#held.length) return;
+    if (this.#ownerless()) {
+      if (this.#retryTimer) return;
+      const delay = Math.min(RETRY_MIN_MS * 2 ** this.#failedRounds, RETRY_MAX_MS);
+      this.#failedRounds++;
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = undefined;
+        for (const entry of this.#held.splice(0)) this.#hand(entry);
+      }, delay);
+      this.#retryTimer.unref?.();
+      return;
+    }
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    for (const entry of this.#held.splice(0)) this.#hand(entry);
+  }
+
   /** Whether every held call is a copy sent again that nobody waits for any more. */
   #ownerless(): boolean {
     return !this.#owed && this.#held.every((entry) => entry.failures > 0 && !entry.waiters.size);
@@ -308,7 +354,7 @@ class DeliveryQueue {
       entry.sent = false;
       this.#held.push(entry);
       if (!again) for (const waiter of waiters) waiter(failure);
-      if (!this.#flushing) this.#schedule();
+      if (!this.#flushing || this.#immediate) this.#schedule();
       return;
     }
     this.#entries.delete(id!);

@@ -1,4 +1,9 @@
-import { type SegmentEmulator, type SegmentMessage, startSegmentApi } from "@auth-recipes/testing";
+import {
+  type Delivery,
+  type SegmentEmulator,
+  type SegmentMessage,
+  startSegmentApi,
+} from "@auth-recipes/testing";
 import { testRecipe } from "@auth-recipes/testing/vitest";
 import { expect } from "vitest";
 import { type SegmentTrackingOptions, segmentTracking } from "../src/index.ts";
@@ -37,13 +42,15 @@ function injection(message: SegmentMessage): string | undefined {
   return undefined;
 }
 
-testRecipe<SegmentEmulator, SegmentTrackingOptions>({
+const conformance = (flushAt?: number) => ({
   name: "segment",
   start: () => startSegmentApi(),
   factory: segmentTracking,
-  options: (segment) => ({ analytics: analyticsFor(segment) }),
-  required: ["analytics"],
-  delivered: (segment, { event, user }) => {
+  options: (segment: SegmentEmulator) => ({
+    analytics: analyticsFor(segment, flushAt ? { flushAt } : {}),
+  }),
+  required: ["analytics"] as const,
+  delivered: (segment: SegmentEmulator, { event, user }: Delivery) => {
     const mine = segment.messages.filter((message) => message.userId === user.id);
     const traits = { email: user.email, name: user.name };
     switch (event) {
@@ -77,14 +84,18 @@ testRecipe<SegmentEmulator, SegmentTrackingOptions>({
         throw new Error(`the recipe should not handle ${event}`);
     }
   },
-  injected: (segment) => {
+  injected: (segment: SegmentEmulator) => {
     for (const message of segment.messages) {
       const found = injection(message);
       if (found) return found;
     }
     return undefined;
   },
-  secrets: (segment) => [segment.writeKey],
+  secrets: (segment: SegmentEmulator) => [segment.writeKey],
   // Segment deduplicates on messageId: count what it would keep.
-  effects: (segment) => segment.uniqueMessages().length,
+  effects: (segment: SegmentEmulator) => segment.uniqueMessages().length,
 });
+
+// The SDK's batching (calls sent in rounds and flushed), and a client that sends each call by itself.
+testRecipe<SegmentEmulator, SegmentTrackingOptions>(conformance());
+testRecipe<SegmentEmulator, SegmentTrackingOptions>(conformance(1));

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { emulatorBase, extendEmulator } from "./emulator/base.ts";
 import { FaultState } from "./emulator/faults.ts";
@@ -12,6 +13,19 @@ import type {
 } from "./emulator/types.ts";
 
 type HttpFailure = FailOptions & { times: number; status: number };
+
+// A gzipped body (posthog-node compresses its batches) is recorded as the text it carries; a body that
+// does not inflate, or inflates past this bound, is recorded as empty, which every handler refuses.
+const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+
+function decoded(raw: Buffer, encoding: string | undefined): string {
+  if (encoding?.trim().toLowerCase() !== "gzip") return raw.toString("utf8");
+  try {
+    return gunzipSync(raw, { maxOutputLength: MAX_INFLATED_BYTES }).toString("utf8");
+  } catch {
+    return "";
+  }
+}
 
 /**
  * The shared machinery of the HTTP emulators: a real server on loopback that records every request
@@ -43,7 +57,7 @@ export async function startHttpEmulator(
       method: req.method ?? "GET",
       path: req.url ?? "/",
       headers: req.headers,
-      body: Buffer.concat(chunks).toString("utf8"),
+      body: decoded(Buffer.concat(chunks), req.headers["content-encoding"]),
       receivedAt: Date.now(),
     };
     requests.push(request);
@@ -72,6 +86,8 @@ export async function startHttpEmulator(
     }
     if (lateBy > 0) await faults.wait(lateBy);
     if (res.destroyed) return;
+    // The service kept what it received; the client never learns it (the "answer lost" case).
+    if (response.drop) return void res.destroy();
     const body =
       typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? {});
     res.writeHead(response.status, {

@@ -58,6 +58,15 @@ export type {
 export { type HostileUsers, hostileUsers, users } from "./fixtures/users.ts";
 export { startHttpEmulator } from "./http-emulator.ts";
 export { type InboxServer, type InboxServerOptions, serveInbox } from "./inbox-server.ts";
+export { startPostHogApi } from "./posthog/api.ts";
+export type { PostHogInbox } from "./posthog/service.ts";
+export type {
+  PostHogApiOptions,
+  PostHogBatch,
+  PostHogClientOptions,
+  PostHogEmulator,
+  PostHogEvent,
+} from "./posthog/types.ts";
 // A real redis-server, for tests of durable dispatch.
 export { type RedisServer, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
 // The four emulators, alone and together.

@@ -1,6 +1,7 @@
 // The one list of emulators. `startEmulators`, the `auth-recipes-emulators` bin (its ports, flags and
 // help), `emulatorEnvironment` and the inbox are derived from it; a new service is its emulator's folder,
 // its entry here, and its port (and credentials) in defaults.ts, which stays import-free for apps.
+import { posthogService } from "./posthog/service.ts";
 import { segmentService } from "./segment/service.ts";
 import { slackService } from "./slack/service.ts";
 import { smtpService } from "./smtp/service.ts";
@@ -12,7 +13,8 @@ export const SERVICE_EMULATORS: readonly [
   typeof slackService,
   typeof stripeService,
   typeof segmentService,
-] = [smtpService, slackService, stripeService, segmentService];
+  typeof posthogService,
+] = [smtpService, slackService, stripeService, segmentService, posthogService];
 
 /** One entry of {@link SERVICE_EMULATORS}. */
 export type ListedService = (typeof SERVICE_EMULATORS)[number];

@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, type RecordedRequest, startHttpEmulator } from "../src/index.ts";
 
@@ -14,6 +15,7 @@ beforeAll(async () => {
       handled.push(request);
       if (request.path === "/throw") throw new Error("service bug");
       if (request.path === "/text") return { status: 201, body: "plain", headers: { "x-a": "1" } };
+      if (request.path === "/drop") return { status: 200, drop: true };
       return { status: 200, body: { ok: true, path: request.path } };
     },
     () => {
@@ -277,5 +279,25 @@ describe("startHttpEmulator: robustness and close()", () => {
     expect((await failure(fetch(`${other.url}/after`))).code).toBe("ECONNREFUSED");
     await other.close(); // twice is harmless
     await expect(other.up()).rejects.toThrow(/closed/);
+  });
+});
+
+describe("startHttpEmulator: bodies and dropped answers", () => {
+  it("records a gzipped body as the text it carries, and a body that does not inflate as empty", async () => {
+    const send = (body: Uint8Array) =>
+      fetch(`${emulator.url}/gz`, {
+        method: "POST",
+        headers: { "content-encoding": "gzip" },
+        body: body as BodyInit,
+      }).then((response) => response.arrayBuffer());
+    await send(gzipSync('{"hello":"wörld"}'));
+    await send(new TextEncoder().encode("not gzip"));
+    expect(handled.map((request) => request.body)).toEqual(['{"hello":"wörld"}', ""]);
+  });
+
+  it("cuts the connection when the handler answers drop: the effect happened, the answer is lost", async () => {
+    const { code } = await failure(fetch(`${emulator.url}/drop`, { method: "POST", body: "{}" }));
+    expect(code).toBeDefined();
+    expect(handled.map((request) => request.path)).toEqual(["/drop"]);
   });
 });

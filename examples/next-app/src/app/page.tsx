@@ -12,6 +12,7 @@ export default async function Home() {
     ["Slack", `${services.slack.endpoint} (${services.slack.channel})`],
     ["Stripe", services.stripe.endpoint],
     ["Segment", services.segment.endpoint],
+    ["PostHog", services.posthog.endpoint],
   ] as const;
   return (
     <>
@@ -20,8 +21,8 @@ export default async function Home() {
         <p>
           This app is next-auth v4 with the Email provider and a SQLite database. Its{" "}
           <code>events</code> come from one <code>composeEvents()</code> call with four recipes: a
-          welcome email, a Slack message, a Stripe customer and Segment tracking. They run at once,
-          each within a timeout, and a failing one never breaks the sign-in.
+          welcome email, a Slack message, a Stripe customer, and Segment and PostHog tracking. They
+          run at once, each within a timeout, and a failing one never breaks the sign-in.
         </p>
         <ol className="steps">
           <li>
@@ -34,7 +35,7 @@ export default async function Home() {
           </li>
           <li>
             Back on Deliveries, see the welcome email, the Slack message, the Stripe customer and
-            the Segment calls.
+            the Segment and PostHog events.
           </li>
         </ol>
         {session ? (

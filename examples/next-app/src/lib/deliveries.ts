@@ -50,6 +50,18 @@ export interface DeliveredSegmentCall {
   timestamp: string | undefined;
 }
 
+/** One event the PostHog emulator accepted. */
+export interface DeliveredPostHogEvent {
+  /** Stable across polls: its place in the order of arrival. */
+  key: string;
+  event: string;
+  distinctId: string;
+  uuid: string | undefined;
+  /** The recipe's properties and `$set`, without the SDK's own `$` properties. */
+  properties: Record<string, unknown>;
+  timestamp: string | undefined;
+}
+
 /** Where one service's requests go, and whether that is the emulator whose inbox is read. */
 export interface ServiceTarget {
   /** The address, without credentials. */
@@ -58,7 +70,7 @@ export interface ServiceTarget {
   emulated: boolean;
 }
 
-export type ServiceName = "smtp" | "slack" | "stripe" | "segment";
+export type ServiceName = "smtp" | "slack" | "stripe" | "segment" | "posthog";
 
 /** What the deliveries page shows, newest first in each list. */
 export interface Deliveries {
@@ -69,6 +81,7 @@ export interface Deliveries {
   slack: DeliveredSlackMessage[];
   customers: DeliveredCustomer[];
   segment: DeliveredSegmentCall[];
+  posthog: DeliveredPostHogEvent[];
   /** The latest dispatches of the app's events, for the timeline; newest first. */
   dispatches: DispatchRecord[];
 }

@@ -3,7 +3,7 @@ import type { Deliveries, ServiceName, ServiceTarget } from "./deliveries.ts";
 import type { Services } from "./services.ts";
 
 const SIGN_IN_LINK = /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/;
-const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment"];
+const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment", "posthog"];
 
 /** Whether two addresses name one server (host and port), whatever their paths. */
 function sameServer(a: string, b: string): boolean {
@@ -60,6 +60,21 @@ function lists(inbox: EmulatorsInbox) {
         timestamp: message.timestamp,
       }))
       .reverse(),
+    posthog: inbox.posthog.events
+      .map((event, index) => ({
+        key: `posthog-${index}`,
+        event: event.event,
+        distinctId: String(event.distinct_id),
+        uuid: event.uuid,
+        // The SDK's own `$lib`, `$geoip_disable`, …: only the recipe's properties and `$set` are shown.
+        properties: Object.fromEntries(
+          Object.entries(event.properties ?? {}).filter(
+            ([name]) => !name.startsWith("$") || name === "$set",
+          ),
+        ),
+        timestamp: event.timestamp,
+      }))
+      .reverse(),
   };
 }
 
@@ -79,6 +94,7 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     slack: [],
     customers: [],
     segment: [],
+    posthog: [],
   };
   let inbox: EmulatorsInbox;
   try {
@@ -102,5 +118,6 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     slack: targets.slack.emulated ? all.slack : [],
     customers: targets.stripe.emulated ? all.customers : [],
     segment: targets.segment.emulated ? all.segment : [],
+    posthog: targets.posthog.emulated ? all.posthog : [],
   };
 }

@@ -2,10 +2,11 @@ import { EMULATOR_DEFAULTS } from "@auth-recipes/testing/defaults";
 import { Analytics } from "@segment/analytics-node";
 import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
+import { PostHog } from "posthog-node";
 import Stripe from "stripe";
 
 /**
- * The clients of the four services, made from environment variables. A service whose credential is not
+ * The clients of the services, made from environment variables. A service whose credential is not
  * set goes to its local emulator, at the address and with the credential that `auth-recipes-emulators`
  * uses by default, so the app runs with no account at all. The variables are the ones that bin prints,
  * so its output can be pasted into `.env.local` as it is.
@@ -15,6 +16,7 @@ export interface Services {
   slack: SlackService;
   stripe: StripeService;
   segment: SegmentService;
+  posthog: PostHogService;
   /** Where the emulators' `GET /_inbox` answers: what the deliveries page shows. */
   inboxUrl: string;
 }
@@ -50,6 +52,11 @@ export interface SegmentService {
   analytics: Analytics;
 }
 
+export interface PostHogService {
+  endpoint: string;
+  posthog: PostHog;
+}
+
 const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
 
 /**
@@ -67,6 +74,8 @@ const EMULATOR_FALLBACKS = {
   stripeKey: EMULATOR_DEFAULTS.stripeApiKey,
   segmentHost: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.segment}`,
   segmentWriteKey: EMULATOR_DEFAULTS.segmentWriteKey,
+  posthogHost: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.posthog}`,
+  posthogApiKey: EMULATOR_DEFAULTS.posthogApiKey,
   inboxUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.inbox}/_inbox`,
 } as const;
 
@@ -152,8 +161,24 @@ function segment(env: Env): SegmentService {
     path,
     maxRetries: 1,
     httpRequestTimeout: 3_000,
+    // Each call in a request of its own: no sign-up waits behind another's hung request.
+    flushAt: 1,
   });
   return { endpoint: new URL(path, host).href, analytics };
+}
+
+function posthog(env: Env): PostHogService {
+  const apiKey = env("POSTHOG_API_KEY");
+  const host =
+    env("POSTHOG_HOST") ?? (apiKey ? "https://us.i.posthog.com" : EMULATOR_FALLBACKS.posthogHost);
+  // Bounded: the SDK's defaults retry 3 times, 3 s apart, and wait 10 s for each request.
+  const client = new PostHog(apiKey ?? EMULATOR_FALLBACKS.posthogApiKey, {
+    host,
+    fetchRetryCount: 1,
+    fetchRetryDelay: 500,
+    requestTimeout: 3_000,
+  });
+  return { endpoint: new URL("/batch/", host).href, posthog: client };
 }
 
 /** Makes the clients from environment variables (the README lists each one). */
@@ -166,14 +191,18 @@ export function createServices(
     slack: slack(env),
     stripe: stripe(env),
     segment: segment(env),
+    posthog: posthog(env),
     inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_FALLBACKS.inboxUrl,
   };
 }
 
-/** Ends what keeps connections open: the pooled SMTP transport and Segment's batching. */
+/** Ends what keeps connections open: the pooled SMTP transport, Segment's batching and PostHog's. */
 export async function closeServices(services: Services): Promise<void> {
   services.smtp.transport.close();
-  await services.segment.analytics.closeAndFlush({ timeout: 2_000 });
+  await Promise.all([
+    services.segment.analytics.closeAndFlush({ timeout: 2_000 }),
+    services.posthog.posthog.shutdown(2_000),
+  ]);
 }
 
 let services: Services | undefined;

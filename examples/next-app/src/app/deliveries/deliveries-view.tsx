@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import type {
   DeliveredCustomer,
   DeliveredEmail,
+  DeliveredPostHogEvent,
   DeliveredSegmentCall,
   DeliveredSlackMessage,
   Deliveries,
@@ -151,6 +152,18 @@ function SegmentCall({ call }: { call: DeliveredSegmentCall }) {
   );
 }
 
+function PostHogEvent({ event }: { event: DeliveredPostHogEvent }) {
+  return (
+    <div className="item" data-testid="delivered-posthog">
+      <div>
+        <strong>{event.event}</strong>
+      </div>
+      <div className="meta">distinct_id {event.distinctId}</div>
+      {Object.keys(event.properties).length ? <pre>{JSON.stringify(event.properties)}</pre> : null}
+    </div>
+  );
+}
+
 export function DeliveriesView() {
   const [deliveries, setDeliveries] = useState<Deliveries | undefined>();
   const [failed, setFailed] = useState(false);
@@ -226,6 +239,15 @@ export function DeliveriesView() {
           <Elsewhere target={targets.segment} />
           {deliveries.segment.map((call) => (
             <SegmentCall key={call.key} call={call} />
+          ))}
+        </section>
+        <section className="card" aria-label="PostHog">
+          <h2>
+            PostHog <Badge target={targets.posthog} count={deliveries.posthog.length} />
+          </h2>
+          <Elsewhere target={targets.posthog} />
+          {deliveries.posthog.map((event) => (
+            <PostHogEvent key={event.key} event={event} />
           ))}
         </section>
       </div>
