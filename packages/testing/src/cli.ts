@@ -18,14 +18,19 @@ const PORTS = {
     env: "AUTH_RECIPES_SEGMENT_PORT",
     default: DEFAULT_PORTS.segment,
   },
+  webhook: {
+    flag: "webhook-port",
+    env: "AUTH_RECIPES_WEBHOOK_PORT",
+    default: DEFAULT_PORTS.webhook,
+  },
 } as const;
 type Service = keyof typeof PORTS;
 
 const INBOX = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.inbox}/_inbox`;
 const HELP = `Usage: auth-recipes-emulators [options]
 
-Starts local emulators of SMTP, Slack, Stripe and Segment on ${DEFAULT_HOST}, prints the environment
-variables that point an app at them, and serves what each one received as JSON:
+Starts local emulators of SMTP, Slack, Stripe, Segment and a webhook receiver on ${DEFAULT_HOST},
+prints the environment variables that point an app at them, and serves what each one received as JSON:
   GET    ${INBOX}   everything received, per service
   DELETE ${INBOX}   forget it all and clear faults
 Stop with Ctrl-C (SIGINT) or SIGTERM.
@@ -35,6 +40,7 @@ Options (each also read from the environment variable shown; a flag wins):
   --slack-port <n>     Slack Web API port AUTH_RECIPES_SLACK_PORT    default ${PORTS.slack.default}
   --stripe-port <n>    Stripe API port    AUTH_RECIPES_STRIPE_PORT   default ${PORTS.stripe.default}
   --segment-port <n>   Segment API port   AUTH_RECIPES_SEGMENT_PORT  default ${PORTS.segment.default}
+  --webhook-port <n>   webhook receiver   AUTH_RECIPES_WEBHOOK_PORT  default ${PORTS.webhook.default}
   --inbox-port <n>     inbox port         AUTH_RECIPES_INBOX_PORT    default ${PORTS.inbox.default}
   --host <address>     listen address     AUTH_RECIPES_HOST          default ${DEFAULT_HOST}
   --json               print one JSON line ({ env, inbox }) instead of KEY=value lines
@@ -86,6 +92,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     slack: { port: ports.slack },
     stripe: { port: ports.stripe },
     segment: { port: ports.segment },
+    webhook: { port: ports.webhook },
   });
   let inbox: Awaited<ReturnType<typeof serveInbox>>;
   try {

@@ -12,6 +12,8 @@ export interface EmulatorPorts {
   stripe: number;
   /** @default 4030 */
   segment: number;
+  /** The webhook receiver's. @default 4060 */
+  webhook: number;
   /** The inbox server's (`GET /_inbox`). @default 4000 */
   inbox: number;
 }
@@ -28,6 +30,11 @@ export interface EmulatorDefaults {
   stripeApiKey: string;
   /** The one write key the Segment emulator accepts. @default "emulated-segment-write-key" */
   segmentWriteKey: string;
+  /**
+   * The Standard Webhooks secret the webhook receiver verifies signatures with.
+   * @default "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5"
+   */
+  webhookSecret: string;
 }
 
 /**
@@ -42,8 +49,17 @@ export interface EmulatorDefaults {
  */
 export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = Object.freeze({
   host: "127.0.0.1",
-  ports: Object.freeze({ smtp: 2525, slack: 4010, stripe: 4020, segment: 4030, inbox: 4000 }),
+  ports: Object.freeze({
+    smtp: 2525,
+    slack: 4010,
+    stripe: 4020,
+    segment: 4030,
+    webhook: 4060,
+    inbox: 4000,
+  }),
   slackToken: "xoxb-emulated-0000-token",
   stripeApiKey: "sk_test_emulator",
   segmentWriteKey: "emulated-segment-write-key",
+  // A test secret, public on purpose: "auth-recipes webhook key" in base64.
+  webhookSecret: "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5",
 });

@@ -12,6 +12,12 @@ import { startSmtpServer } from "./smtp/server.ts";
 import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from "./smtp/types.ts";
 import { startStripeApi } from "./stripe/api.ts";
 import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
+import { startWebhookReceiver } from "./webhook-receiver/receiver.ts";
+import type {
+  WebhookDelivery,
+  WebhookReceiverEmulator,
+  WebhookReceiverOptions,
+} from "./webhook-receiver/types.ts";
 
 /** Options for {@link startEmulators}: each emulator's own options, and a host for all four. */
 export interface StartEmulatorsOptions {
@@ -28,6 +34,8 @@ export interface StartEmulatorsOptions {
   stripe?: StripeApiOptions;
   /** Options of the Segment emulator ({@link startSegmentApi}). */
   segment?: SegmentApiOptions;
+  /** Options of the webhook receiver ({@link startWebhookReceiver}). */
+  webhook?: WebhookReceiverOptions;
 }
 
 /** A request as the inbox shows it: its `Authorization` header masked. */
@@ -44,6 +52,12 @@ export interface EmulatorsInbox {
     batches: SegmentBatch[];
     requests: InboxRequest[];
   };
+  webhook: {
+    url: string;
+    hookUrl: string;
+    deliveries: WebhookDelivery[];
+    requests: InboxRequest[];
+  };
 }
 
 /** The four emulators, started together. */
@@ -56,6 +70,8 @@ export interface Emulators {
   stripe: StripeEmulator;
   /** Segment: `new Analytics({ writeKey: emulators.segment.writeKey, ...emulators.segment.clientOptions })`. */
   segment: SegmentEmulator;
+  /** A webhook receiver: `signedWebhook({ url: emulators.webhook.hookUrl, secret: emulators.webhook.secret })`. */
+  webhook: WebhookReceiverEmulator;
   /** Everything each emulator received, as JSON-ready data. */
   inbox(): EmulatorsInbox;
   /**
@@ -99,6 +115,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     startSlackApi({ ...host, ...options.slack }),
     startStripeApi({ ...host, ...options.stripe }),
     startSegmentApi({ ...host, ...options.segment }),
+    startWebhookReceiver({ ...host, ...options.webhook }),
   ] as const);
   const failed = started.find((result) => result.status === "rejected");
   if (failed) {
@@ -107,15 +124,16 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     );
     throw failed.reason;
   }
-  const [smtp, slack, stripe, segment] = started.map(
+  const [smtp, slack, stripe, segment, webhook] = started.map(
     (result) => (result as PromiseFulfilledResult<unknown>).value,
-  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator];
-  const all = [smtp, slack, stripe, segment];
+  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator, WebhookReceiverEmulator];
+  const all = [smtp, slack, stripe, segment, webhook];
   return {
     smtp,
     slack,
     stripe,
     segment,
+    webhook,
     inbox: () => ({
       smtp: { url: smtp.url, messages: smtp.messages, requests: smtp.requests },
       slack: { url: slack.url, messages: slack.messages, requests: masked(slack.requests) },
@@ -125,6 +143,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         messages: segment.messages,
         batches: segment.batches,
         requests: masked(segment.requests),
+      },
+      webhook: {
+        url: webhook.url,
+        hookUrl: webhook.hookUrl,
+        deliveries: webhook.deliveries,
+        requests: masked(webhook.requests),
       },
     }),
     reset() {

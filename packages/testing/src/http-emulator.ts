@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { emulatorBase, extendEmulator } from "./emulator/base.ts";
 import { FaultState } from "./emulator/faults.ts";
@@ -12,6 +14,10 @@ import type {
 } from "./emulator/types.ts";
 
 type HttpFailure = FailOptions & { times: number; status: number };
+
+function isStream(body: unknown): body is AsyncIterable<Uint8Array | string> {
+  return typeof body === "object" && body !== null && Symbol.asyncIterator in body;
+}
 
 /**
  * The shared machinery of the HTTP emulators: a real server on loopback that records every request
@@ -72,6 +78,19 @@ export async function startHttpEmulator(
     }
     if (lateBy > 0) await faults.wait(lateBy);
     if (res.destroyed) return;
+    if (response.drop) {
+      res.destroy();
+      return;
+    }
+    if (isStream(response.body)) {
+      res.writeHead(response.status, {
+        "content-type": "application/octet-stream",
+        ...response.headers,
+      });
+      // A client that stops reading or goes away ends the stream: nothing to report.
+      await pipeline(Readable.from(response.body), res).catch(() => res.destroy());
+      return;
+    }
     const body =
       typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? {});
     res.writeHead(response.status, {

@@ -98,3 +98,10 @@ export type {
   StripeSearch,
   StripeSearchClause,
 } from "./stripe/types.ts";
+export { startWebhookReceiver } from "./webhook-receiver/receiver.ts";
+export type {
+  WebhookDelivery,
+  WebhookReceiverEmulator,
+  WebhookReceiverFault,
+  WebhookReceiverOptions,
+} from "./webhook-receiver/types.ts";

@@ -71,14 +71,15 @@ afterEach(() => {
 
 describe("auth-recipes-emulators", () => {
   it("starts all four on the ports given, prints the variables, serves /_inbox, stops on SIGTERM", async () => {
-    const [smtpPort, slackPort, stripePort, segmentPort, inboxPort, envSlackPort] =
-      await freePorts(6);
+    const [smtpPort, slackPort, stripePort, segmentPort, inboxPort, envSlackPort, webhookPort] =
+      await freePorts(7);
     const bin = run(
       [
         `--smtp-port=${smtpPort}`,
         `--slack-port=${slackPort}`,
         `--stripe-port=${stripePort}`,
         `--segment-port=${segmentPort}`,
+        `--webhook-port=${webhookPort}`,
       ],
       // Read from the environment, and a flag wins over it.
       { AUTH_RECIPES_INBOX_PORT: String(inboxPort), AUTH_RECIPES_SLACK_PORT: String(envSlackPort) },
@@ -97,6 +98,8 @@ describe("auth-recipes-emulators", () => {
       SEGMENT_HOST: `http://127.0.0.1:${segmentPort}`,
       SEGMENT_PATH: "/v1/batch",
       SEGMENT_WRITE_KEY: expect.any(String),
+      WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/webhook`,
+      WEBHOOK_SECRET: EMULATOR_DEFAULTS.webhookSecret,
       AUTH_RECIPES_INBOX_URL: `http://127.0.0.1:${inboxPort}/_inbox`,
     });
 
@@ -131,6 +134,8 @@ describe("auth-recipes-emulators", () => {
       }),
     });
     expect(batch.status).toBe(200);
+    const hook = await fetch(env.WEBHOOK_URL!, { method: "POST", body: "{}" });
+    expect(hook.status).toBe(400);
 
     const inbox = await (await fetch(env.AUTH_RECIPES_INBOX_URL!)).json();
     expect(inbox.smtp.messages).toMatchObject([
@@ -141,6 +146,7 @@ describe("auth-recipes-emulators", () => {
     ]);
     expect(inbox.stripe.customers).toMatchObject([{ email: "alice@example.test" }]);
     expect(inbox.segment.messages).toMatchObject([{ type: "track", event: "Signed Up" }]);
+    expect(inbox.webhook.deliveries).toMatchObject([{ signatureValid: false, answer: 400 }]);
     expect(JSON.stringify(inbox)).not.toContain(env.STRIPE_SECRET_KEY);
 
     const cleared = await fetch(env.AUTH_RECIPES_INBOX_URL!, { method: "DELETE" });
@@ -162,7 +168,9 @@ describe("auth-recipes-emulators", () => {
   });
 
   it("prints one JSON line with --json, picks free ports with 0, and stops on SIGINT", async () => {
-    const zero = ["smtp", "slack", "stripe", "segment", "inbox"].map((name) => `--${name}-port=0`);
+    const zero = ["smtp", "slack", "stripe", "segment", "webhook", "inbox"].map(
+      (name) => `--${name}-port=0`,
+    );
     const bin = run([...zero, "--json"]);
     await bin.ready;
     const printed = JSON.parse(bin.stdout().trim());
@@ -170,7 +178,7 @@ describe("auth-recipes-emulators", () => {
     expect(printed.env.AUTH_RECIPES_INBOX_URL).toBe(printed.inbox);
     expect(printed.env.STRIPE_PORT).not.toBe("0");
     const inbox = await (await fetch(printed.inbox)).json();
-    expect(Object.keys(inbox)).toEqual(["smtp", "slack", "stripe", "segment"]);
+    expect(Object.keys(inbox)).toEqual(["smtp", "slack", "stripe", "segment", "webhook"]);
     bin.child.kill("SIGINT");
     expect(await bin.exited).toEqual({ code: 0, signal: null });
   });
@@ -180,7 +188,7 @@ describe("auth-recipes-emulators", () => {
     expect((await help.exited).code).toBe(0);
     const { host, ports } = EMULATOR_DEFAULTS;
     expect(help.stdout()).toContain(`GET    http://${host}:${ports.inbox}/_inbox`);
-    for (const service of ["smtp", "slack", "stripe", "segment", "inbox"] as const) {
+    for (const service of ["smtp", "slack", "stripe", "segment", "webhook", "inbox"] as const) {
       expect(help.stdout()).toMatch(
         new RegExp(`--${service}-port <n> .* default ${ports[service]}\\n`),
       );
@@ -191,9 +199,18 @@ describe("auth-recipes-emulators", () => {
     const taken = await startHttpEmulator({}, () => ({ status: 204 }));
     try {
       const bad = run(["--slack-port=70000"]);
-      const busy = run(["--smtp-port=0", "--slack-port=0", "--stripe-port=0", "--segment-port=0"], {
-        AUTH_RECIPES_INBOX_PORT: String(taken.port),
-      });
+      const busy = run(
+        [
+          "--smtp-port=0",
+          "--slack-port=0",
+          "--stripe-port=0",
+          "--segment-port=0",
+          "--webhook-port=0",
+        ],
+        {
+          AUTH_RECIPES_INBOX_PORT: String(taken.port),
+        },
+      );
       expect((await bad.exited).code).toBe(2);
       expect(bad.stderr()).toContain(
         "--slack-port (or AUTH_RECIPES_SLACK_PORT) must be a port number",
