@@ -27,6 +27,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Durable dispatch", link: "/guide/durable-dispatch" },
       { text: "Testing your configuration", link: "/guide/testing" },
       { text: "Tracing", link: "/guide/tracing" },
+      { text: "Receiving webhooks", link: "/guide/receiving-webhooks" },
       { text: "Writing your own recipe", link: "/guide/writing-a-recipe" },
       { text: "Publishing a recipe", link: "/guide/publishing-a-recipe" },
     ],
@@ -42,6 +43,7 @@ const recipes: DefaultTheme.SidebarItem[] = [
       { text: "Slack", link: "/recipes/slack" },
       { text: "Stripe customer", link: "/recipes/stripe" },
       { text: "Segment", link: "/recipes/segment" },
+      { text: "Signed webhook", link: "/recipes/webhook" },
     ],
   },
 ];
