@@ -92,6 +92,7 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
       ["slack", "rejected", true],
       ["stripe-customer", "rejected", false],
       ["segment", "fulfilled", false],
+      ["webhook", "fulfilled", false],
     ]);
     const slack = bars[1]!;
     expect(new Set(bars.map((bar) => Math.round(bar.left))).size).toBe(1);

@@ -14,6 +14,7 @@ export const RECIPE_PACKAGES: readonly string[] = [
   "slack",
   "stripe",
   "segment",
+  "webhook",
   "testing",
   // Queue mode's enqueue and worker.
   "bullmq",

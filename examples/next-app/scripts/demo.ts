@@ -100,7 +100,7 @@ async function startEmulators(): Promise<{ child: ChildProcess; ready: Emulators
   } catch (error) {
     if (!String((error as Error).message).includes("EADDRINUSE")) throw error;
     step("an emulator port is taken; using free ports instead");
-    const any = ["smtp", "slack", "stripe", "segment", "inbox"].flatMap((name) => [
+    const any = ["smtp", "slack", "stripe", "segment", "webhook", "inbox"].flatMap((name) => [
       `--${name}-port`,
       "0",
     ]);

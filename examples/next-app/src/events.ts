@@ -9,6 +9,7 @@ import {
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
+import { signedWebhook } from "@auth-recipes/webhook";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
 import type { Queue } from "bullmq";
 import { eq } from "drizzle-orm";
@@ -18,7 +19,13 @@ import { recordDispatch } from "./lib/dispatches.ts";
 import type { Services } from "./lib/services.ts";
 
 /** The recipes' names, as `AUTH_RECIPES` lists them. */
-export const RECIPE_NAMES = ["welcome-email", "slack", "stripe-customer", "segment"] as const;
+export const RECIPE_NAMES = [
+  "welcome-email",
+  "slack",
+  "stripe-customer",
+  "segment",
+  "webhook",
+] as const;
 
 export interface AppEventsOptions {
   services: Services;
@@ -26,7 +33,7 @@ export interface AppEventsOptions {
   db: AppDatabase;
   /**
    * The recipes to run, by name.
-   * @default all four
+   * @default all five
    */
   enabled?: ReadonlySet<string>;
   /**
@@ -64,7 +71,7 @@ export function stripeCustomerIdOf(db: AppDatabase, userId: string): string | nu
  */
 export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): RecipeInput[] {
   const { services, db } = options;
-  const { smtp, slack, stripe, segment } = services;
+  const { smtp, slack, stripe, segment, webhook } = services;
   const on = options.enabled ?? new Set<string>(RECIPE_NAMES);
   return [
     on.has("welcome-email") &&
@@ -83,6 +90,7 @@ export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): 
         },
       }),
     on.has("segment") && segmentTracking({ analytics: segment.analytics }),
+    on.has("webhook") && signedWebhook({ url: webhook.url, secret: webhook.secret }),
   ];
 }
 

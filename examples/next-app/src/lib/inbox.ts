@@ -3,7 +3,7 @@ import type { Deliveries, ServiceName, ServiceTarget } from "./deliveries.ts";
 import type { Services } from "./services.ts";
 
 const SIGN_IN_LINK = /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/;
-const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment"];
+const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment", "webhook"];
 
 /** Whether two addresses name one server (host and port), whatever their paths. */
 function sameServer(a: string, b: string): boolean {
@@ -60,6 +60,18 @@ function lists(inbox: EmulatorsInbox) {
         timestamp: message.timestamp,
       }))
       .reverse(),
+    // An inbox without a receiver (an older emulators bin) lists none.
+    webhooks: (inbox.webhook?.deliveries ?? [])
+      .map((delivery, index) => ({
+        key: `webhook-${index}`,
+        id: delivery.id,
+        type: delivery.type,
+        userId: (delivery.payload as { data?: { user?: { id?: string } } } | undefined)?.data?.user
+          ?.id,
+        signatureValid: delivery.signatureValid,
+        answer: delivery.answer,
+      }))
+      .reverse(),
   };
 }
 
@@ -79,6 +91,7 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     slack: [],
     customers: [],
     segment: [],
+    webhooks: [],
   };
   let inbox: EmulatorsInbox;
   try {
@@ -92,7 +105,8 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     return none;
   }
   for (const name of NAMES) {
-    targets[name].emulated = sameServer(targets[name].endpoint, inbox[name].url);
+    const url = inbox[name]?.url;
+    targets[name].emulated = url !== undefined && sameServer(targets[name].endpoint, url);
   }
   const all = lists(inbox);
   return {
@@ -102,5 +116,6 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     slack: targets.slack.emulated ? all.slack : [],
     customers: targets.stripe.emulated ? all.customers : [],
     segment: targets.segment.emulated ? all.segment : [],
+    webhooks: targets.webhook.emulated ? all.webhooks : [],
   };
 }

@@ -15,6 +15,7 @@ export interface Services {
   slack: SlackService;
   stripe: StripeService;
   segment: SegmentService;
+  webhook: WebhookService;
   /** Where the emulators' `GET /_inbox` answers: what the deliveries page shows. */
   inboxUrl: string;
 }
@@ -50,6 +51,13 @@ export interface SegmentService {
   analytics: Analytics;
 }
 
+export interface WebhookService {
+  /** The URL without credentials or query string: shown on the page. */
+  endpoint: string;
+  url: string;
+  secret: string;
+}
+
 const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
 
 /**
@@ -67,6 +75,8 @@ const EMULATOR_FALLBACKS = {
   stripeKey: EMULATOR_DEFAULTS.stripeApiKey,
   segmentHost: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.segment}`,
   segmentWriteKey: EMULATOR_DEFAULTS.segmentWriteKey,
+  webhookUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.webhook}/webhook`,
+  webhookSecret: EMULATOR_DEFAULTS.webhookSecret,
   inboxUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.inbox}/_inbox`,
 } as const;
 
@@ -156,6 +166,21 @@ function segment(env: Env): SegmentService {
   return { endpoint: new URL(path, host).href, analytics };
 }
 
+function webhook(env: Env): WebhookService {
+  // Both or neither: a real receiver's URL with the emulator's public test secret would be a mistake.
+  const url = env("WEBHOOK_URL");
+  const secret = env("WEBHOOK_SECRET");
+  const real = url && secret;
+  const target = real ? url : EMULATOR_FALLBACKS.webhookUrl;
+  const shown = new URL(withoutCredentials(target));
+  shown.search = "";
+  return {
+    endpoint: shown.href,
+    url: target,
+    secret: real ? secret : EMULATOR_FALLBACKS.webhookSecret,
+  };
+}
+
 /** Makes the clients from environment variables (the README lists each one). */
 export function createServices(
   variables: Record<string, string | undefined> = process.env,
@@ -166,6 +191,7 @@ export function createServices(
     slack: slack(env),
     stripe: stripe(env),
     segment: segment(env),
+    webhook: webhook(env),
     inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_FALLBACKS.inboxUrl,
   };
 }
