@@ -37,6 +37,8 @@ export const PACKAGES: readonly PackageInfo[] = [
     sdk: "@segment/analytics-node",
     factory: "segmentTracking",
   },
+  // No SDK to bring: it signs with standardwebhooks, a dependency, and posts with fetch.
+  { dir: "webhook", name: "@auth-recipes/webhook", sdk: undefined, factory: "signedWebhook" },
 ];
 
 /** The package's folder. */
