@@ -32,7 +32,7 @@ export interface SignedWebhookOptions {
   name?: string;
   /**
    * The event types to deliver.
-   * @default every type: ["user.created", "user.updated", "user.signed_in", "user.signed_out", "account.linked"]
+   * @default all five types
    */
   events?: readonly WebhookEventType[];
   /**
