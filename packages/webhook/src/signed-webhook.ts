@@ -74,8 +74,14 @@ function targetOf(url: unknown): Target {
   }
   let authorization: string | undefined;
   if (parsed.username || parsed.password) {
-    const user = decodeURIComponent(parsed.username);
-    const password = decodeURIComponent(parsed.password);
+    let user: string;
+    let password: string;
+    try {
+      user = decodeURIComponent(parsed.username);
+      password = decodeURIComponent(parsed.password);
+    } catch {
+      throw configError(PKG, 'option "url" has credentials that are not valid percent-encoding');
+    }
     const bytes = new TextEncoder().encode(`${user}:${password}`);
     authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
     parsed.username = "";

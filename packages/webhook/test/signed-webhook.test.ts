@@ -39,6 +39,9 @@ describe("signedWebhook: configuration", () => {
       expect(String(error)).not.toContain("pw-secret");
     }
     expect(build({ url: new URL("http://127.0.0.1:1/hook") })).not.toThrow();
+    expect(build({ url: "https://user:%E0%A4%A@hooks.example.test/" })).toThrow(
+      /option "url" has credentials that are not valid percent-encoding$/,
+    );
   });
 
   it("refuses a missing or malformed secret, without quoting it", () => {
@@ -178,6 +181,22 @@ describe("signedWebhook: deliveries", () => {
     expect(delivery.payload).toMatchObject({
       data: { user: { email: null, image: null, emailVerified: null } },
     });
+  });
+
+  it("sends a URL's credentials as Basic auth, and its query string as it is", async () => {
+    const url = new URL(receiver.hookUrl);
+    url.username = "hooks";
+    url.password = "p@ss word";
+    url.search = "?token=abc";
+    url.hash = "#ignored";
+    const recipe = signedWebhook({ url, secret: receiver.secret });
+    await dispatchEvent([recipe], "createUser", events.createUser());
+    const [request] = receiver.requests;
+    expect(request?.path).toBe("/webhook?token=abc");
+    expect(request?.headers.authorization).toBe(
+      `Basic ${Buffer.from("hooks:p@ss word").toString("base64")}`,
+    );
+    expect(receiver.accepted()).toHaveLength(1);
   });
 
   it("works when called outside composeEvents, with a fresh id", async () => {
