@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { README_TABLE, withReadmeTables } from "../../.vitepress/api-tables.ts";
 import { DOCS_ROOT, REPO_ROOT } from "./markdown.ts";
 
-const RECIPES = ["segment", "slack", "stripe", "welcome-email"];
+const RECIPES = ["segment", "slack", "stripe", "webhook", "welcome-email"];
 
 describe("the recipes' READMEs and pages", () => {
   it("has each recipe page include its README, and nothing else of its own but a title", () => {
