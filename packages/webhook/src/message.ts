@@ -28,12 +28,20 @@ function loose(value: unknown): Loose | undefined {
   return typeof value === "object" && value !== null ? (value as Loose) : undefined;
 }
 
+// A lone surrogate is valid in a JSON string (escaped) but not in UTF-8: Postgres' jsonb, for one,
+// refuses the payload. Each becomes U+FFFD, as TextEncoder would make it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, "\ufffd");
+}
+
 function bounded(value: unknown, max: number): string | null {
-  return typeof value === "string" && value.length <= max ? value : null;
+  return typeof value === "string" && value.length <= max ? wellFormed(value) : null;
 }
 
 function nameOf(value: unknown): string | null {
-  return typeof value === "string" ? cutText(value, MAX_NAME, "…") : null;
+  return typeof value === "string" ? wellFormed(cutText(value, MAX_NAME, "…")) : null;
 }
 
 /** A date as an ISO 8601 string: a `Date`, a date string or epoch milliseconds; else null. */
@@ -65,7 +73,7 @@ function userOf(
 /** A string id of an account field: a string, or a number some adapters store. */
 function idText(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
-  return typeof value === "string" && value.length <= MAX_ID ? value : undefined;
+  return typeof value === "string" && value.length <= MAX_ID ? wellFormed(value) : undefined;
 }
 
 /** The account's three public fields; never the object itself, which carries the OAuth tokens. */

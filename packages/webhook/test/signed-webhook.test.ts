@@ -6,6 +6,7 @@ import {
   startWebhookReceiver,
   type WebhookReceiverEmulator,
 } from "@auth-recipes/testing";
+import { expectNothingPrinted } from "@auth-recipes/testing/printed";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type SignedWebhookOptions, signedWebhook } from "../src/index.ts";
 
@@ -197,6 +198,30 @@ describe("signedWebhook: deliveries", () => {
       `Basic ${Buffer.from("hooks:p@ss word").toString("base64")}`,
     );
     expect(receiver.accepted()).toHaveLength(1);
+  });
+
+  it("contains a user whose fields throw when read, and a name of lone surrogates", async () => {
+    const recipe = signedWebhook({ url: receiver.hookUrl, secret: receiver.secret });
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("no reading mallory@example.test");
+        },
+      },
+    );
+    const { errors, report } = await dispatchEvent([recipe], "createUser", { user: hostile });
+    expect(report.results[0]?.status).toBe("rejected");
+    expectNothingPrinted(errors[0], ["mallory@example.test", receiver.secret]);
+    expect(receiver.deliveries).toEqual([]);
+
+    await dispatchEvent([recipe], "createUser", {
+      user: { id: "user_lone", name: "\ud800x\udfff", email: null },
+    });
+    expect(receiver.deliveries[0]).toMatchObject({ signatureValid: true });
+    expect(receiver.deliveries[0]?.payload).toMatchObject({
+      data: { user: { name: "\ufffdx\ufffd" } },
+    });
   });
 
   it("works when called outside composeEvents, with a fresh id", async () => {
