@@ -33,8 +33,8 @@ export const SIZE_BUDGETS: Readonly<Record<string, number>> = {
   // Issue 13: 2900 B, for delivering a timed-out handler's calls after all (resent with backoff, once per
   // messageId) and cutting a round at one request so a hung upstream delays later sign-ups by one timeout.
   "@auth-recipes/segment": 3050,
-  // 3826 B: the payload of each event with bounded, well-formed fields, the webhook-id derivation, a POST that trusts
-  // no receiver (no redirects, no body read, Retry-After), verifyWebhook with a bounded body read, and
-  // the payload's JSON Schema as a const (about 500 B of it).
+  // 3826 B: the payload of each event with bounded, well-formed fields, the webhook-id derivation, a
+  // POST that trusts no receiver (no redirects, no body read, Retry-After), verifyWebhook with a bounded
+  // body read, and the payload's JSON Schema as a const (about 500 B of it).
   "@auth-recipes/webhook": 4000,
 };
