@@ -93,6 +93,7 @@ describe("sign-up while Stripe fails and Slack hangs", () => {
       ["stripe-customer", "rejected", false],
       ["segment", "fulfilled", false],
       ["posthog", "fulfilled", false],
+      ["webhook", "fulfilled", false],
     ]);
     const slack = bars[1]!;
     expect(new Set(bars.map((bar) => Math.round(bar.left))).size).toBe(1);

@@ -94,7 +94,7 @@ function jobsWhere(userId: string, what: string, check: (jobs: UserJob[]) => boo
   );
 }
 
-const RECIPES = ["welcome-email", "slack", "stripe-customer", "segment"];
+const RECIPES = ["welcome-email", "slack", "stripe-customer", "segment", "webhook"];
 
 describe("queue mode: sign-up while the worker is killed", () => {
   test("jobs wait in Redis while no worker runs; a worker killed mid-job is replaced, and every service receives its effect", async () => {

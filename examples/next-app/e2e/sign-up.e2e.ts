@@ -116,6 +116,7 @@ describe("sign-up by email in a browser, with all four recipes", () => {
       ["stripe-customer", "fulfilled"],
       ["segment", "fulfilled"],
       ["posthog", "fulfilled"],
+      ["webhook", "fulfilled"],
     ]);
     await page.locator('[data-testid="dispatch"][data-event="signIn"]').first().waitFor();
     await page.screenshot({ path: artifactPath("deliveries.png"), fullPage: true });

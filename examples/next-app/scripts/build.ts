@@ -15,6 +15,7 @@ export const RECIPE_PACKAGES: readonly string[] = [
   "stripe",
   "segment",
   "posthog",
+  "webhook",
   "testing",
   // Queue mode's enqueue and worker.
   "bullmq",

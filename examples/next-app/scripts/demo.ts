@@ -103,10 +103,9 @@ async function startEmulators(): Promise<{ child: ChildProcess; ready: Emulators
   } catch (error) {
     if (!String((error as Error).message).includes("EADDRINUSE")) throw error;
     step("an emulator port is taken; using free ports instead");
-    const any = ["smtp", "slack", "stripe", "segment", "posthog", "inbox"].flatMap((name) => [
-      `--${name}-port`,
-      "0",
-    ]);
+    const any = ["smtp", "slack", "stripe", "segment", "posthog", "webhook", "inbox"].flatMap(
+      (name) => [`--${name}-port`, "0"],
+    );
     return startEmulatorsBin(any);
   }
 }

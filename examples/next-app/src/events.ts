@@ -10,6 +10,7 @@ import { posthogTracking } from "@auth-recipes/posthog";
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
+import { signedWebhook } from "@auth-recipes/webhook";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
 import type { Queue } from "bullmq";
 import { eq } from "drizzle-orm";
@@ -25,6 +26,7 @@ export const RECIPE_NAMES = [
   "stripe-customer",
   "segment",
   "posthog",
+  "webhook",
 ] as const;
 
 export interface AppEventsOptions {
@@ -71,7 +73,7 @@ export function stripeCustomerIdOf(db: AppDatabase, userId: string): string | nu
  */
 export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): RecipeInput[] {
   const { services, db } = options;
-  const { smtp, slack, stripe, segment, posthog } = services;
+  const { smtp, slack, stripe, segment, posthog, webhook } = services;
   const on = options.enabled ?? new Set<string>(RECIPE_NAMES);
   return [
     on.has("welcome-email") &&
@@ -91,6 +93,7 @@ export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): 
       }),
     on.has("segment") && segmentTracking({ analytics: segment.analytics }),
     on.has("posthog") && posthogTracking({ posthog: posthog.posthog }),
+    on.has("webhook") && signedWebhook({ url: webhook.url, secret: webhook.secret }),
   ];
 }
 

@@ -147,6 +147,12 @@ describe("the app's composed events under Auth.js v5 (@auth/core Auth())", () =>
         .filter((message) => message.userId === userId)
         .map((m) => m.event ?? m.type),
     ).toEqual(["identify", "Signed Up", "Signed In"]);
+    expect(
+      emulators.webhook.deliveries.map((delivery) => [delivery.type, delivery.signatureValid]),
+    ).toEqual([
+      ["user.created", true],
+      ["user.signed_in", true],
+    ]);
   });
 
   test("signing out sends Signed Out", async () => {

@@ -14,6 +14,8 @@ export interface EmulatorPorts {
   segment: number;
   /** @default 4050 */
   posthog: number;
+  /** The webhook receiver's. @default 4060 */
+  webhook: number;
   /** The inbox server's (`GET /_inbox`). @default 4000 */
   inbox: number;
 }
@@ -32,6 +34,11 @@ export interface EmulatorDefaults {
   segmentWriteKey: string;
   /** The one project API key the PostHog emulator accepts. @default "phc_emulator_key" */
   posthogApiKey: string;
+  /**
+   * The Standard Webhooks secret the webhook receiver verifies signatures with.
+   * @default "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5"
+   */
+  webhookSecret: string;
 }
 
 /**
@@ -52,10 +59,13 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = Object.freeze({
     stripe: 4020,
     segment: 4030,
     posthog: 4050,
+    webhook: 4060,
     inbox: 4000,
   }),
   slackToken: "xoxb-emulated-0000-token",
   stripeApiKey: "sk_test_emulator",
   segmentWriteKey: "emulated-segment-write-key",
   posthogApiKey: "phc_emulator_key",
+  // A test secret, public on purpose: "auth-recipes webhook key" in base64.
+  webhookSecret: "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5",
 });

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { emulatorBase, extendEmulator } from "./emulator/base.ts";
@@ -25,6 +27,10 @@ function decoded(raw: Buffer, encoding: string | undefined): string {
   } catch {
     return "";
   }
+}
+
+function isStream(body: unknown): body is AsyncIterable<Uint8Array | string> {
+  return typeof body === "object" && body !== null && Symbol.asyncIterator in body;
 }
 
 /**
@@ -86,8 +92,19 @@ export async function startHttpEmulator(
     }
     if (lateBy > 0) await faults.wait(lateBy);
     if (res.destroyed) return;
-    // The service kept what it received; the client never learns it (the "answer lost" case).
-    if (response.drop) return void res.destroy();
+    if (response.drop) {
+      res.destroy();
+      return;
+    }
+    if (isStream(response.body)) {
+      res.writeHead(response.status, {
+        "content-type": "application/octet-stream",
+        ...response.headers,
+      });
+      // A client that stops reading or goes away ends the stream: nothing to report.
+      await pipeline(Readable.from(response.body), res).catch(() => res.destroy());
+      return;
+    }
     const body =
       typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? {});
     res.writeHead(response.status, {

@@ -120,3 +120,11 @@ export type {
   StripeSearch,
   StripeSearchClause,
 } from "./stripe/types.ts";
+export { startWebhookReceiver } from "./webhook-receiver/receiver.ts";
+export type { WebhookInbox } from "./webhook-receiver/service.ts";
+export type {
+  WebhookDelivery,
+  WebhookReceiverEmulator,
+  WebhookReceiverFault,
+  WebhookReceiverOptions,
+} from "./webhook-receiver/types.ts";

@@ -6,6 +6,7 @@ import { segmentService } from "./segment/service.ts";
 import { slackService } from "./slack/service.ts";
 import { smtpService } from "./smtp/service.ts";
 import { stripeService } from "./stripe/service.ts";
+import { webhookService } from "./webhook-receiver/service.ts";
 
 /** Every service emulator, in the order the bin, the environment and the inbox list them. */
 export const SERVICE_EMULATORS: readonly [
@@ -14,7 +15,8 @@ export const SERVICE_EMULATORS: readonly [
   typeof stripeService,
   typeof segmentService,
   typeof posthogService,
-] = [smtpService, slackService, stripeService, segmentService, posthogService];
+  typeof webhookService,
+] = [smtpService, slackService, stripeService, segmentService, posthogService, webhookService];
 
 /** One entry of {@link SERVICE_EMULATORS}. */
 export type ListedService = (typeof SERVICE_EMULATORS)[number];

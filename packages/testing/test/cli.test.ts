@@ -71,8 +71,16 @@ afterEach(() => {
 
 describe("auth-recipes-emulators", () => {
   it("starts every emulator on the ports given, prints the variables, serves /_inbox, stops on SIGTERM", async () => {
-    const [smtpPort, slackPort, stripePort, segmentPort, posthogPort, inboxPort, envSlackPort] =
-      await freePorts(7);
+    const [
+      smtpPort,
+      slackPort,
+      stripePort,
+      segmentPort,
+      posthogPort,
+      inboxPort,
+      envSlackPort,
+      webhookPort,
+    ] = await freePorts(8);
     const bin = run(
       [
         `--smtp-port=${smtpPort}`,
@@ -80,6 +88,7 @@ describe("auth-recipes-emulators", () => {
         `--stripe-port=${stripePort}`,
         `--segment-port=${segmentPort}`,
         `--posthog-port=${posthogPort}`,
+        `--webhook-port=${webhookPort}`,
       ],
       // Read from the environment, and a flag wins over it.
       { AUTH_RECIPES_INBOX_PORT: String(inboxPort), AUTH_RECIPES_SLACK_PORT: String(envSlackPort) },
@@ -100,6 +109,8 @@ describe("auth-recipes-emulators", () => {
       SEGMENT_WRITE_KEY: expect.any(String),
       POSTHOG_HOST: `http://127.0.0.1:${posthogPort}`,
       POSTHOG_API_KEY: "phc_emulator_key",
+      WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/webhook`,
+      WEBHOOK_SECRET: EMULATOR_DEFAULTS.webhookSecret,
       AUTH_RECIPES_INBOX_URL: `http://127.0.0.1:${inboxPort}/_inbox`,
     });
 
@@ -143,6 +154,8 @@ describe("auth-recipes-emulators", () => {
       }),
     });
     expect(captured.status).toBe(200);
+    const hook = await fetch(env.WEBHOOK_URL!, { method: "POST", body: "{}" });
+    expect(hook.status).toBe(400);
 
     const inbox = await (await fetch(env.AUTH_RECIPES_INBOX_URL!)).json();
     expect(inbox.smtp.messages).toMatchObject([
@@ -154,6 +167,7 @@ describe("auth-recipes-emulators", () => {
     expect(inbox.stripe.customers).toMatchObject([{ email: "alice@example.test" }]);
     expect(inbox.segment.messages).toMatchObject([{ type: "track", event: "Signed Up" }]);
     expect(inbox.posthog.events).toMatchObject([{ event: "user signed up" }]);
+    expect(inbox.webhook.deliveries).toMatchObject([{ signatureValid: false, answer: 400 }]);
     expect(JSON.stringify(inbox)).not.toContain(env.STRIPE_SECRET_KEY);
 
     const cleared = await fetch(env.AUTH_RECIPES_INBOX_URL!, { method: "DELETE" });
@@ -175,7 +189,7 @@ describe("auth-recipes-emulators", () => {
   });
 
   it("prints one JSON line with --json, picks free ports with 0, and stops on SIGINT", async () => {
-    const zero = ["smtp", "slack", "stripe", "segment", "posthog", "inbox"].map(
+    const zero = ["smtp", "slack", "stripe", "segment", "posthog", "webhook", "inbox"].map(
       (name) => `--${name}-port=0`,
     );
     const bin = run([...zero, "--json"]);
@@ -185,7 +199,14 @@ describe("auth-recipes-emulators", () => {
     expect(printed.env.AUTH_RECIPES_INBOX_URL).toBe(printed.inbox);
     expect(printed.env.STRIPE_PORT).not.toBe("0");
     const inbox = await (await fetch(printed.inbox)).json();
-    expect(Object.keys(inbox)).toEqual(["smtp", "slack", "stripe", "segment", "posthog"]);
+    expect(Object.keys(inbox)).toEqual([
+      "smtp",
+      "slack",
+      "stripe",
+      "segment",
+      "posthog",
+      "webhook",
+    ]);
     bin.child.kill("SIGINT");
     expect(await bin.exited).toEqual({ code: 0, signal: null });
   });
@@ -195,7 +216,15 @@ describe("auth-recipes-emulators", () => {
     expect((await help.exited).code).toBe(0);
     const { host, ports } = EMULATOR_DEFAULTS;
     expect(help.stdout()).toContain(`GET    http://${host}:${ports.inbox}/_inbox`);
-    for (const service of ["smtp", "slack", "stripe", "segment", "posthog", "inbox"] as const) {
+    for (const service of [
+      "smtp",
+      "slack",
+      "stripe",
+      "segment",
+      "posthog",
+      "webhook",
+      "inbox",
+    ] as const) {
       expect(help.stdout()).toMatch(
         new RegExp(`--${service}-port <n> .* default ${ports[service]}\\n`),
       );
@@ -213,6 +242,7 @@ describe("auth-recipes-emulators", () => {
           "--stripe-port=0",
           "--segment-port=0",
           "--posthog-port=0",
+          "--webhook-port=0",
         ],
         {
           AUTH_RECIPES_INBOX_PORT: String(taken.port),

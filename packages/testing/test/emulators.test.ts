@@ -53,9 +53,11 @@ afterAll(async () => {
 
 describe("startEmulators", () => {
   it("starts all four on 127.0.0.1, each with the client options its SDK takes", () => {
-    const { smtp, slack, stripe, segment } = emulators;
-    const ports = new Set([smtp.port, slack.port, stripe.port, segment.port]);
-    expect(ports.size).toBe(4);
+    const { smtp, slack, stripe, segment, webhook } = emulators;
+    const ports = new Set([smtp.port, slack.port, stripe.port, segment.port, webhook.port]);
+    expect(ports.size).toBe(5);
+    expect(webhook.hookUrl).toBe(`http://127.0.0.1:${webhook.port}/webhook`);
+    expect(webhook.secret).toBe(EMULATOR_DEFAULTS.webhookSecret);
     expect(smtp.clientOptions).toMatchObject({ host: "127.0.0.1", port: smtp.port, secure: false });
     expect(smtp.smtpUrl).toBe(`smtp://127.0.0.1:${smtp.port}`);
     expect(slack.clientOptions).toEqual({ slackApiUrl: `http://127.0.0.1:${slack.port}/api/` });

@@ -62,6 +62,19 @@ export interface DeliveredPostHogEvent {
   timestamp: string | undefined;
 }
 
+/** One request the webhook receiver got, verified with its secret. */
+export interface DeliveredWebhook {
+  /** Stable across polls: its place in the order of arrival. */
+  key: string;
+  /** The `webhook-id` header. */
+  id: string | undefined;
+  type: string | undefined;
+  userId: string | undefined;
+  signatureValid: boolean;
+  /** What the receiver answered: a status, or "hang" / "drop". */
+  answer: number | string;
+}
+
 /** Where one service's requests go, and whether that is the emulator whose inbox is read. */
 export interface ServiceTarget {
   /** The address, without credentials. */
@@ -70,7 +83,7 @@ export interface ServiceTarget {
   emulated: boolean;
 }
 
-export type ServiceName = "smtp" | "slack" | "stripe" | "segment" | "posthog";
+export type ServiceName = "smtp" | "slack" | "stripe" | "segment" | "posthog" | "webhook";
 
 /** What the deliveries page shows, newest first in each list. */
 export interface Deliveries {
@@ -82,6 +95,7 @@ export interface Deliveries {
   customers: DeliveredCustomer[];
   segment: DeliveredSegmentCall[];
   posthog: DeliveredPostHogEvent[];
+  webhooks: DeliveredWebhook[];
   /** The latest dispatches of the app's events, for the timeline; newest first. */
   dispatches: DispatchRecord[];
 }

@@ -3,7 +3,7 @@ import type { Deliveries, ServiceName, ServiceTarget } from "./deliveries.ts";
 import type { Services } from "./services.ts";
 
 const SIGN_IN_LINK = /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/;
-const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment", "posthog"];
+const NAMES: readonly ServiceName[] = ["smtp", "slack", "stripe", "segment", "posthog", "webhook"];
 
 /** Whether two addresses name one server (host and port), whatever their paths. */
 function sameServer(a: string, b: string): boolean {
@@ -75,6 +75,18 @@ function lists(inbox: EmulatorsInbox) {
         timestamp: event.timestamp,
       }))
       .reverse(),
+    // An inbox without a receiver (an older emulators bin) lists none.
+    webhooks: (inbox.webhook?.deliveries ?? [])
+      .map((delivery, index) => ({
+        key: `webhook-${index}`,
+        id: delivery.id,
+        type: delivery.type,
+        userId: (delivery.payload as { data?: { user?: { id?: string } } } | undefined)?.data?.user
+          ?.id,
+        signatureValid: delivery.signatureValid,
+        answer: delivery.answer,
+      }))
+      .reverse(),
   };
 }
 
@@ -95,6 +107,7 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     customers: [],
     segment: [],
     posthog: [],
+    webhooks: [],
   };
   let inbox: EmulatorsInbox;
   try {
@@ -108,7 +121,8 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     return none;
   }
   for (const name of NAMES) {
-    targets[name].emulated = sameServer(targets[name].endpoint, inbox[name].url);
+    const url = inbox[name]?.url;
+    targets[name].emulated = url !== undefined && sameServer(targets[name].endpoint, url);
   }
   const all = lists(inbox);
   return {
@@ -119,5 +133,6 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     customers: targets.stripe.emulated ? all.customers : [],
     segment: targets.segment.emulated ? all.segment : [],
     posthog: targets.posthog.emulated ? all.posthog : [],
+    webhooks: targets.webhook.emulated ? all.webhooks : [],
   };
 }

@@ -17,6 +17,7 @@ export interface Services {
   stripe: StripeService;
   segment: SegmentService;
   posthog: PostHogService;
+  webhook: WebhookService;
   /** Where the emulators' `GET /_inbox` answers: what the deliveries page shows. */
   inboxUrl: string;
 }
@@ -57,6 +58,13 @@ export interface PostHogService {
   posthog: PostHog;
 }
 
+export interface WebhookService {
+  /** The URL without credentials or query string: shown on the page. */
+  endpoint: string;
+  url: string;
+  secret: string;
+}
+
 const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
 
 /**
@@ -76,6 +84,8 @@ const EMULATOR_FALLBACKS = {
   segmentWriteKey: EMULATOR_DEFAULTS.segmentWriteKey,
   posthogHost: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.posthog}`,
   posthogApiKey: EMULATOR_DEFAULTS.posthogApiKey,
+  webhookUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.webhook}/webhook`,
+  webhookSecret: EMULATOR_DEFAULTS.webhookSecret,
   inboxUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.inbox}/_inbox`,
 } as const;
 
@@ -181,6 +191,21 @@ function posthog(env: Env): PostHogService {
   return { endpoint: new URL("/batch/", host).href, posthog: client };
 }
 
+function webhook(env: Env): WebhookService {
+  // Both or neither: a real receiver's URL with the emulator's public test secret would be a mistake.
+  const url = env("WEBHOOK_URL");
+  const secret = env("WEBHOOK_SECRET");
+  const real = url && secret;
+  const target = real ? url : EMULATOR_FALLBACKS.webhookUrl;
+  const shown = new URL(withoutCredentials(target));
+  shown.search = "";
+  return {
+    endpoint: shown.href,
+    url: target,
+    secret: real ? secret : EMULATOR_FALLBACKS.webhookSecret,
+  };
+}
+
 /** Makes the clients from environment variables (the README lists each one). */
 export function createServices(
   variables: Record<string, string | undefined> = process.env,
@@ -192,6 +217,7 @@ export function createServices(
     stripe: stripe(env),
     segment: segment(env),
     posthog: posthog(env),
+    webhook: webhook(env),
     inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_FALLBACKS.inboxUrl,
   };
 }

@@ -15,6 +15,10 @@ export interface RecordedRequest {
 /** What a service's handler answers. */
 export interface EmulatorResponse {
   status: number;
+  /**
+   * The body: JSON-encoded unless a string; an `AsyncIterable` of chunks is streamed as it yields them,
+   * with backpressure (a client that stops reading stops the stream), and ends when the client goes away.
+   */
   body?: unknown;
   headers?: Record<string, string>;
   /**

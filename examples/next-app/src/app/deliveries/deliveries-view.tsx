@@ -7,6 +7,7 @@ import type {
   DeliveredPostHogEvent,
   DeliveredSegmentCall,
   DeliveredSlackMessage,
+  DeliveredWebhook,
   Deliveries,
   ServiceTarget,
 } from "../../lib/deliveries.ts";
@@ -164,6 +165,23 @@ function PostHogEvent({ event }: { event: DeliveredPostHogEvent }) {
   );
 }
 
+function Webhook({ delivery }: { delivery: DeliveredWebhook }) {
+  return (
+    <div className="item" data-testid="delivered-webhook">
+      <div>
+        <strong>{delivery.type ?? "(not a payload)"}</strong>
+      </div>
+      <div className="meta">
+        {delivery.signatureValid ? "signature valid" : "signature invalid"} · answered{" "}
+        {delivery.answer} · userId {delivery.userId}
+      </div>
+      <div className="meta">
+        <code>{delivery.id}</code>
+      </div>
+    </div>
+  );
+}
+
 export function DeliveriesView() {
   const [deliveries, setDeliveries] = useState<Deliveries | undefined>();
   const [failed, setFailed] = useState(false);
@@ -248,6 +266,15 @@ export function DeliveriesView() {
           <Elsewhere target={targets.posthog} />
           {deliveries.posthog.map((event) => (
             <PostHogEvent key={event.key} event={event} />
+          ))}
+        </section>
+        <section className="card" aria-label="Webhook">
+          <h2>
+            Webhook <Badge target={targets.webhook} count={deliveries.webhooks.length} />
+          </h2>
+          <Elsewhere target={targets.webhook} />
+          {(deliveries.webhooks ?? []).map((delivery) => (
+            <Webhook key={delivery.key} delivery={delivery} />
           ))}
         </section>
       </div>
