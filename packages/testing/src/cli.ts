@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `auth-recipes-emulators` bin: the four emulators on fixed ports for local development and demos,
+// The `auth-recipes-emulators` bin: the emulators on fixed ports for local development and demos,
 // the environment variables that point an app at them, and a JSON inbox of what each one received.
 import { parseArgs } from "node:util";
 import { EMULATOR_DEFAULTS } from "./defaults.ts";
@@ -18,13 +18,14 @@ const PORTS = {
     env: "AUTH_RECIPES_SEGMENT_PORT",
     default: DEFAULT_PORTS.segment,
   },
+  resend: { flag: "resend-port", env: "AUTH_RECIPES_RESEND_PORT", default: DEFAULT_PORTS.resend },
 } as const;
 type Service = keyof typeof PORTS;
 
 const INBOX = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.inbox}/_inbox`;
 const HELP = `Usage: auth-recipes-emulators [options]
 
-Starts local emulators of SMTP, Slack, Stripe and Segment on ${DEFAULT_HOST}, prints the environment
+Starts local emulators of SMTP, Slack, Stripe, Segment and Resend on ${DEFAULT_HOST}, prints the environment
 variables that point an app at them, and serves what each one received as JSON:
   GET    ${INBOX}   everything received, per service
   DELETE ${INBOX}   forget it all and clear faults
@@ -35,6 +36,7 @@ Options (each also read from the environment variable shown; a flag wins):
   --slack-port <n>     Slack Web API port AUTH_RECIPES_SLACK_PORT    default ${PORTS.slack.default}
   --stripe-port <n>    Stripe API port    AUTH_RECIPES_STRIPE_PORT   default ${PORTS.stripe.default}
   --segment-port <n>   Segment API port   AUTH_RECIPES_SEGMENT_PORT  default ${PORTS.segment.default}
+  --resend-port <n>    Resend API port    AUTH_RECIPES_RESEND_PORT   default ${PORTS.resend.default}
   --inbox-port <n>     inbox port         AUTH_RECIPES_INBOX_PORT    default ${PORTS.inbox.default}
   --host <address>     listen address     AUTH_RECIPES_HOST          default ${DEFAULT_HOST}
   --json               print one JSON line ({ env, inbox }) instead of KEY=value lines
@@ -86,6 +88,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     slack: { port: ports.slack },
     stripe: { port: ports.stripe },
     segment: { port: ports.segment },
+    resend: { port: ports.resend },
   });
   let inbox: Awaited<ReturnType<typeof serveInbox>>;
   try {

@@ -12,6 +12,8 @@ export interface EmulatorPorts {
   stripe: number;
   /** @default 4030 */
   segment: number;
+  /** @default 4040 */
+  resend: number;
   /** The inbox server's (`GET /_inbox`). @default 4000 */
   inbox: number;
 }
@@ -28,6 +30,8 @@ export interface EmulatorDefaults {
   stripeApiKey: string;
   /** The one write key the Segment emulator accepts. @default "emulated-segment-write-key" */
   segmentWriteKey: string;
+  /** The one API key the Resend emulator accepts. @default "re_emulator_key" */
+  resendApiKey: string;
 }
 
 /**
@@ -42,8 +46,16 @@ export interface EmulatorDefaults {
  */
 export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = Object.freeze({
   host: "127.0.0.1",
-  ports: Object.freeze({ smtp: 2525, slack: 4010, stripe: 4020, segment: 4030, inbox: 4000 }),
+  ports: Object.freeze({
+    smtp: 2525,
+    slack: 4010,
+    stripe: 4020,
+    segment: 4030,
+    resend: 4040,
+    inbox: 4000,
+  }),
   slackToken: "xoxb-emulated-0000-token",
   stripeApiKey: "sk_test_emulator",
   segmentWriteKey: "emulated-segment-write-key",
+  resendApiKey: "re_emulator_key",
 });

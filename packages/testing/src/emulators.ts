@@ -1,4 +1,6 @@
 import type { RecordedRequest } from "./emulator/types.ts";
+import { startResendApi } from "./resend/api.ts";
+import type { ResendApiOptions, ResendEmailRecord, ResendEmulator } from "./resend/types.ts";
 import {
   type SegmentApiOptions,
   type SegmentBatch,
@@ -13,7 +15,7 @@ import type { ReceivedMail, SmtpEmulator, SmtpRequest, SmtpServerOptions } from 
 import { startStripeApi } from "./stripe/api.ts";
 import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./stripe/types.ts";
 
-/** Options for {@link startEmulators}: each emulator's own options, and a host for all four. */
+/** Options for {@link startEmulators}: each emulator's own options, and a host for all of them. */
 export interface StartEmulatorsOptions {
   /**
    * The address every emulator listens on (an emulator's own `host` wins). Keep it on loopback.
@@ -28,6 +30,8 @@ export interface StartEmulatorsOptions {
   stripe?: StripeApiOptions;
   /** Options of the Segment emulator ({@link startSegmentApi}). */
   segment?: SegmentApiOptions;
+  /** Options of the Resend emulator ({@link startResendApi}). */
+  resend?: ResendApiOptions;
 }
 
 /** A request as the inbox shows it: its `Authorization` header masked. */
@@ -44,9 +48,10 @@ export interface EmulatorsInbox {
     batches: SegmentBatch[];
     requests: InboxRequest[];
   };
+  resend: { url: string; emails: ResendEmailRecord[]; requests: InboxRequest[] };
 }
 
-/** The four emulators, started together. */
+/** The emulators, started together. */
 export interface Emulators {
   /** SMTP: `createTransport(emulators.smtp.clientOptions)` or the URL `emulators.smtp.smtpUrl`. */
   smtp: SmtpEmulator;
@@ -56,14 +61,16 @@ export interface Emulators {
   stripe: StripeEmulator;
   /** Segment: `new Analytics({ writeKey: emulators.segment.writeKey, ...emulators.segment.clientOptions })`. */
   segment: SegmentEmulator;
+  /** Resend: `new Resend(emulators.resend.apiKey, emulators.resend.clientOptions)`. */
+  resend: ResendEmulator;
   /** Everything each emulator received, as JSON-ready data. */
   inbox(): EmulatorsInbox;
   /**
-   * Resets all four: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
+   * Resets them all: forgets what they received and clears their faults (`fail`, `delay`, `hang`). An
    * emulator stopped with `down()` stays down until its `up()`, which is async.
    */
   reset(): void;
-  /** Closes all four. Never hangs. */
+  /** Closes them all. Never hangs. */
   close(): Promise<void>;
 }
 
@@ -76,7 +83,7 @@ function masked(requests: RecordedRequest[]): InboxRequest[] {
 }
 
 /**
- * Starts the SMTP, Slack, Stripe and Segment emulators on 127.0.0.1 (free ports unless given), for a
+ * Starts the SMTP, Slack, Stripe, Segment and Resend emulators on 127.0.0.1 (free ports unless given), for a
  * test of a whole `events` configuration or for local development. If one fails to start, the others are
  * closed and the error is thrown.
  *
@@ -99,6 +106,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     startSlackApi({ ...host, ...options.slack }),
     startStripeApi({ ...host, ...options.stripe }),
     startSegmentApi({ ...host, ...options.segment }),
+    startResendApi({ ...host, ...options.resend }),
   ] as const);
   const failed = started.find((result) => result.status === "rejected");
   if (failed) {
@@ -107,15 +115,16 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     );
     throw failed.reason;
   }
-  const [smtp, slack, stripe, segment] = started.map(
+  const [smtp, slack, stripe, segment, resend] = started.map(
     (result) => (result as PromiseFulfilledResult<unknown>).value,
-  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator];
-  const all = [smtp, slack, stripe, segment];
+  ) as [SmtpEmulator, SlackEmulator, StripeEmulator, SegmentEmulator, ResendEmulator];
+  const all = [smtp, slack, stripe, segment, resend];
   return {
     smtp,
     slack,
     stripe,
     segment,
+    resend,
     inbox: () => ({
       smtp: { url: smtp.url, messages: smtp.messages, requests: smtp.requests },
       slack: { url: slack.url, messages: slack.messages, requests: masked(slack.requests) },
@@ -126,6 +135,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         batches: segment.batches,
         requests: masked(segment.requests),
       },
+      resend: { url: resend.url, emails: resend.emails, requests: masked(resend.requests) },
     }),
     reset() {
       for (const emulator of all) emulator.reset();

@@ -15,7 +15,7 @@ export function emulatorEnvironment(
   emulators: Emulators,
   inboxUrl?: string,
 ): Record<string, string> {
-  const { smtp, slack, stripe, segment } = emulators;
+  const { smtp, slack, stripe, segment, resend } = emulators;
   const variables: Record<string, string> = {
     // next-auth's Email provider reads EMAIL_SERVER; the welcome-email recipe takes the same URL.
     EMAIL_SERVER: smtp.smtpUrl,
@@ -29,6 +29,9 @@ export function emulatorEnvironment(
     SEGMENT_HOST: segment.clientOptions.host,
     SEGMENT_PATH: segment.clientOptions.path,
     SEGMENT_WRITE_KEY: segment.writeKey,
+    // The resend SDK reads RESEND_BASE_URL itself when no baseUrl is given.
+    RESEND_BASE_URL: resend.clientOptions.baseUrl,
+    RESEND_API_KEY: resend.apiKey,
   };
   if (inboxUrl) variables.AUTH_RECIPES_INBOX_URL = inboxUrl;
   return variables;

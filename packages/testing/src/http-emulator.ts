@@ -72,6 +72,10 @@ export async function startHttpEmulator(
     }
     if (lateBy > 0) await faults.wait(lateBy);
     if (res.destroyed) return;
+    if (response.drop) {
+      res.destroy();
+      return;
+    }
     const body =
       typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? {});
     res.writeHead(response.status, {

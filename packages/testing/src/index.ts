@@ -59,7 +59,15 @@ export { startHttpEmulator } from "./http-emulator.ts";
 export { type InboxServer, type InboxServerOptions, serveInbox } from "./inbox-server.ts";
 // A real redis-server, for tests of durable dispatch.
 export { type RedisServer, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
-// The four emulators, alone and together.
+// The emulators, alone and together.
+export { startResendApi } from "./resend/api.ts";
+export type {
+  ResendApiOptions,
+  ResendClientOptions,
+  ResendEmailRecord,
+  ResendEmulator,
+  ResendFailOptions,
+} from "./resend/types.ts";
 export {
   type SegmentApiOptions,
   type SegmentBatch,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
+import { Resend } from "resend";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { EMULATOR_DEFAULTS, startHttpEmulator } from "../src/index.ts";
@@ -70,15 +71,16 @@ afterEach(() => {
 });
 
 describe("auth-recipes-emulators", () => {
-  it("starts all four on the ports given, prints the variables, serves /_inbox, stops on SIGTERM", async () => {
-    const [smtpPort, slackPort, stripePort, segmentPort, inboxPort, envSlackPort] =
-      await freePorts(6);
+  it("starts them all on the ports given, prints the variables, serves /_inbox, stops on SIGTERM", async () => {
+    const [smtpPort, slackPort, stripePort, segmentPort, resendPort, inboxPort, envSlackPort] =
+      await freePorts(7);
     const bin = run(
       [
         `--smtp-port=${smtpPort}`,
         `--slack-port=${slackPort}`,
         `--stripe-port=${stripePort}`,
         `--segment-port=${segmentPort}`,
+        `--resend-port=${resendPort}`,
       ],
       // Read from the environment, and a flag wins over it.
       { AUTH_RECIPES_INBOX_PORT: String(inboxPort), AUTH_RECIPES_SLACK_PORT: String(envSlackPort) },
@@ -97,6 +99,8 @@ describe("auth-recipes-emulators", () => {
       SEGMENT_HOST: `http://127.0.0.1:${segmentPort}`,
       SEGMENT_PATH: "/v1/batch",
       SEGMENT_WRITE_KEY: expect.any(String),
+      RESEND_BASE_URL: `http://127.0.0.1:${resendPort}`,
+      RESEND_API_KEY: expect.stringMatching(/^re_/),
       AUTH_RECIPES_INBOX_URL: `http://127.0.0.1:${inboxPort}/_inbox`,
     });
 
@@ -131,6 +135,14 @@ describe("auth-recipes-emulators", () => {
       }),
     });
     expect(batch.status).toBe(200);
+    const resend = new Resend(env.RESEND_API_KEY, { baseUrl: env.RESEND_BASE_URL });
+    const sent = await resend.emails.send({
+      from: "hello@acme.test",
+      to: "alice@example.test",
+      subject: "Welcome",
+      text: "Hi",
+    });
+    expect(sent.error).toBeNull();
 
     const inbox = await (await fetch(env.AUTH_RECIPES_INBOX_URL!)).json();
     expect(inbox.smtp.messages).toMatchObject([
@@ -141,7 +153,9 @@ describe("auth-recipes-emulators", () => {
     ]);
     expect(inbox.stripe.customers).toMatchObject([{ email: "alice@example.test" }]);
     expect(inbox.segment.messages).toMatchObject([{ type: "track", event: "Signed Up" }]);
+    expect(inbox.resend.emails).toMatchObject([{ to: ["alice@example.test"], subject: "Welcome" }]);
     expect(JSON.stringify(inbox)).not.toContain(env.STRIPE_SECRET_KEY);
+    expect(JSON.stringify(inbox)).not.toContain(env.RESEND_API_KEY);
 
     const cleared = await fetch(env.AUTH_RECIPES_INBOX_URL!, { method: "DELETE" });
     expect(cleared.status).toBe(200);
@@ -162,7 +176,9 @@ describe("auth-recipes-emulators", () => {
   });
 
   it("prints one JSON line with --json, picks free ports with 0, and stops on SIGINT", async () => {
-    const zero = ["smtp", "slack", "stripe", "segment", "inbox"].map((name) => `--${name}-port=0`);
+    const zero = ["smtp", "slack", "stripe", "segment", "resend", "inbox"].map(
+      (name) => `--${name}-port=0`,
+    );
     const bin = run([...zero, "--json"]);
     await bin.ready;
     const printed = JSON.parse(bin.stdout().trim());
@@ -170,7 +186,7 @@ describe("auth-recipes-emulators", () => {
     expect(printed.env.AUTH_RECIPES_INBOX_URL).toBe(printed.inbox);
     expect(printed.env.STRIPE_PORT).not.toBe("0");
     const inbox = await (await fetch(printed.inbox)).json();
-    expect(Object.keys(inbox)).toEqual(["smtp", "slack", "stripe", "segment"]);
+    expect(Object.keys(inbox)).toEqual(["smtp", "slack", "stripe", "segment", "resend"]);
     bin.child.kill("SIGINT");
     expect(await bin.exited).toEqual({ code: 0, signal: null });
   });
@@ -180,7 +196,7 @@ describe("auth-recipes-emulators", () => {
     expect((await help.exited).code).toBe(0);
     const { host, ports } = EMULATOR_DEFAULTS;
     expect(help.stdout()).toContain(`GET    http://${host}:${ports.inbox}/_inbox`);
-    for (const service of ["smtp", "slack", "stripe", "segment", "inbox"] as const) {
+    for (const service of ["smtp", "slack", "stripe", "segment", "resend", "inbox"] as const) {
       expect(help.stdout()).toMatch(
         new RegExp(`--${service}-port <n> .* default ${ports[service]}\\n`),
       );
@@ -191,9 +207,16 @@ describe("auth-recipes-emulators", () => {
     const taken = await startHttpEmulator({}, () => ({ status: 204 }));
     try {
       const bad = run(["--slack-port=70000"]);
-      const busy = run(["--smtp-port=0", "--slack-port=0", "--stripe-port=0", "--segment-port=0"], {
-        AUTH_RECIPES_INBOX_PORT: String(taken.port),
-      });
+      const busy = run(
+        [
+          "--smtp-port=0",
+          "--slack-port=0",
+          "--stripe-port=0",
+          "--segment-port=0",
+          "--resend-port=0",
+        ],
+        { AUTH_RECIPES_INBOX_PORT: String(taken.port) },
+      );
       expect((await bad.exited).code).toBe(2);
       expect(bad.stderr()).toContain(
         "--slack-port (or AUTH_RECIPES_SLACK_PORT) must be a port number",

@@ -17,6 +17,11 @@ export interface EmulatorResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Cut the connection instead of answering: the service had its effect and the client never hears of
+   * it (the "answer lost" case that idempotency keys exist for).
+   */
+  drop?: boolean;
 }
 
 /** Options for {@link Faults.fail}. */
