@@ -25,17 +25,13 @@ export async function idempotencyKey(
 ): Promise<string> {
   const id = usableUserId(userId);
   const parts = id === undefined ? [recipe, "dispatch", dispatchId] : [recipe, id];
-  // A lone surrogate makes encodeURIComponent throw; toWellFormed is Node 20's, replace it by hand.
-  const encoded = parts.map((part) => encodeURIComponent(wellFormed(part)));
   // "dispatch" is a segment of its own: an encoded user id holds no "/", so no user id makes that key.
-  const key = `${PREFIX}/${encoded.join("/")}`;
-  if (key.length <= MAX_KEY) return key;
+  let key: string | undefined;
+  try {
+    key = `${PREFIX}/${parts.map(encodeURIComponent).join("/")}`;
+  } catch {
+    // A lone surrogate (in a recipe name) cannot be URI-encoded: the hash takes it, as JSON escapes it.
+  }
+  if (key !== undefined && key.length <= MAX_KEY) return key;
   return `${PREFIX}-sha256/${await sha256(JSON.stringify(parts))}`;
-}
-
-function wellFormed(text: string): string {
-  return text.replace(
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    "\uFFFD",
-  );
 }

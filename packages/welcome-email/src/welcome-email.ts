@@ -185,13 +185,12 @@ function checkContent(
   transportName: string,
   react: boolean,
 ): WelcomeEmailContent {
-  if (typeof content !== "object" || content === null) contentError(CONTENT_SHAPE);
-  const { text, html, subject, react: element } = content as Record<string, unknown>;
-  if (element !== undefined && (typeof element !== "object" || element === null)) {
-    contentError(`${CONTENT_SHAPE}: react must be a React element`);
-  }
+  const { text, html, subject, react: element } = (content ?? {}) as Record<string, unknown>;
   if (
-    (text === undefined ? element === undefined : typeof text !== "string") ||
+    typeof content !== "object" ||
+    (text === undefined ? typeof element !== "object" : typeof text !== "string") ||
+    element === null ||
+    (element !== undefined && typeof element !== "object") ||
     (html !== undefined && typeof html !== "string") ||
     (subject !== undefined && typeof subject !== "string")
   ) {
@@ -199,7 +198,7 @@ function checkContent(
   }
   if (element !== undefined && !react) {
     contentError(
-      `render returned react, which the ${transportName} transport cannot send: render it to HTML yourself (html: await render(element), from @react-email/render) or use a transport that renders it, such as resendTransport`,
+      `render returned react, which the ${transportName} transport cannot send: render it to html (@react-email/render) or use a transport that renders it (resendTransport)`,
     );
   }
   return content as WelcomeEmailContent;
