@@ -37,6 +37,7 @@ export const PACKAGES: readonly PackageInfo[] = [
     sdk: "@segment/analytics-node",
     factory: "segmentTracking",
   },
+  { dir: "resend", name: "@auth-recipes/resend", sdk: "resend", factory: "resendTransport" },
 ];
 
 /** The package's folder. */
