@@ -33,6 +33,8 @@ const SERVICES = [
   { name: "Slack", credential: ["SLACK_TOKEN"], prefix: ["SLACK_"] },
   { name: "Stripe", credential: ["STRIPE_SECRET_KEY"], prefix: ["STRIPE_"] },
   { name: "Segment", credential: ["SEGMENT_WRITE_KEY"], prefix: ["SEGMENT_"] },
+  // Only for the welcome email, and only when chosen (EMAIL_TRANSPORT=resend or RESEND_API_KEY).
+  { name: "Resend", credential: ["RESEND_API_KEY"], prefix: ["RESEND_"] },
 ] as const;
 
 /**
@@ -100,7 +102,7 @@ async function startEmulators(): Promise<{ child: ChildProcess; ready: Emulators
   } catch (error) {
     if (!String((error as Error).message).includes("EADDRINUSE")) throw error;
     step("an emulator port is taken; using free ports instead");
-    const any = ["smtp", "slack", "stripe", "segment", "inbox"].flatMap((name) => [
+    const any = ["smtp", "slack", "stripe", "segment", "resend", "inbox"].flatMap((name) => [
       `--${name}-port`,
       "0",
     ]);

@@ -3,6 +3,7 @@ import type { Emulators } from "./emulators.ts";
 /**
  * The environment variables that point an app at these emulators instead of the real services: what the
  * `auth-recipes-emulators` bin prints. `EMAIL_SERVER` is the name next-auth's Email provider reads;
+ * `RESEND_BASE_URL` is the Resend SDK's (the key it accepts is `EMULATOR_DEFAULTS.resendApiKey`);
  * `AUTH_RECIPES_INBOX_URL` is set when `inboxUrl` is given (see {@link serveInbox}).
  *
  * @example
@@ -29,9 +30,11 @@ export function emulatorEnvironment(
     SEGMENT_HOST: segment.clientOptions.host,
     SEGMENT_PATH: segment.clientOptions.path,
     SEGMENT_WRITE_KEY: segment.writeKey,
-    // The resend SDK reads RESEND_BASE_URL itself when no baseUrl is given.
+    // The resend SDK reads RESEND_BASE_URL itself when no baseUrl is given. No RESEND_API_KEY: apps take
+    // its presence to mean "send with Resend" (the SDK's `new Resend()` reads it, the example app switches
+    // its welcome email to Resend), and pointing an app at the emulators must not change how it sends.
+    // The emulator accepts EMULATOR_DEFAULTS.resendApiKey.
     RESEND_BASE_URL: resend.clientOptions.baseUrl,
-    RESEND_API_KEY: resend.apiKey,
   };
   if (inboxUrl) variables.AUTH_RECIPES_INBOX_URL = inboxUrl;
   return variables;

@@ -100,7 +100,6 @@ describe("auth-recipes-emulators", () => {
       SEGMENT_PATH: "/v1/batch",
       SEGMENT_WRITE_KEY: expect.any(String),
       RESEND_BASE_URL: `http://127.0.0.1:${resendPort}`,
-      RESEND_API_KEY: expect.stringMatching(/^re_/),
       AUTH_RECIPES_INBOX_URL: `http://127.0.0.1:${inboxPort}/_inbox`,
     });
 
@@ -135,7 +134,7 @@ describe("auth-recipes-emulators", () => {
       }),
     });
     expect(batch.status).toBe(200);
-    const resend = new Resend(env.RESEND_API_KEY, { baseUrl: env.RESEND_BASE_URL });
+    const resend = new Resend(EMULATOR_DEFAULTS.resendApiKey, { baseUrl: env.RESEND_BASE_URL });
     const sent = await resend.emails.send({
       from: "hello@acme.test",
       to: "alice@example.test",
@@ -155,7 +154,7 @@ describe("auth-recipes-emulators", () => {
     expect(inbox.segment.messages).toMatchObject([{ type: "track", event: "Signed Up" }]);
     expect(inbox.resend.emails).toMatchObject([{ to: ["alice@example.test"], subject: "Welcome" }]);
     expect(JSON.stringify(inbox)).not.toContain(env.STRIPE_SECRET_KEY);
-    expect(JSON.stringify(inbox)).not.toContain(env.RESEND_API_KEY);
+    expect(JSON.stringify(inbox)).not.toContain(EMULATOR_DEFAULTS.resendApiKey);
 
     const cleared = await fetch(env.AUTH_RECIPES_INBOX_URL!, { method: "DELETE" });
     expect(cleared.status).toBe(200);

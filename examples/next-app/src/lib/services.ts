@@ -2,6 +2,7 @@ import { EMULATOR_DEFAULTS } from "@auth-recipes/testing/defaults";
 import { Analytics } from "@segment/analytics-node";
 import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
+import { Resend } from "resend";
 import Stripe from "stripe";
 
 /**
@@ -15,6 +16,8 @@ export interface Services {
   slack: SlackService;
   stripe: StripeService;
   segment: SegmentService;
+  /** The welcome email's transport when it is Resend (`EMAIL_TRANSPORT=resend`, or `RESEND_API_KEY` set). */
+  resend: ResendService | undefined;
   /** Where the emulators' `GET /_inbox` answers: what the deliveries page shows. */
   inboxUrl: string;
 }
@@ -50,6 +53,12 @@ export interface SegmentService {
   analytics: Analytics;
 }
 
+/** Resend's API, for the welcome email only: magic links still go through SMTP (next-auth's provider). */
+export interface ResendService {
+  endpoint: string;
+  client: Resend;
+}
+
 const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
 
 /**
@@ -67,6 +76,8 @@ const EMULATOR_FALLBACKS = {
   stripeKey: EMULATOR_DEFAULTS.stripeApiKey,
   segmentHost: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.segment}`,
   segmentWriteKey: EMULATOR_DEFAULTS.segmentWriteKey,
+  resendBaseUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.resend}`,
+  resendApiKey: EMULATOR_DEFAULTS.resendApiKey,
   inboxUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.inbox}/_inbox`,
 } as const;
 
@@ -156,6 +167,22 @@ function segment(env: Env): SegmentService {
   return { endpoint: new URL(path, host).href, analytics };
 }
 
+function resend(env: Env): ResendService | undefined {
+  const key = env("RESEND_API_KEY");
+  const transport = env("EMAIL_TRANSPORT") ?? (key ? "resend" : "smtp");
+  if (transport !== "resend" && transport !== "smtp") {
+    throw new TypeError('EMAIL_TRANSPORT must be "smtp" or "resend"');
+  }
+  if (transport === "smtp") return undefined;
+  // Resend's own API with a key; the emulator's (and its key) without one.
+  const baseUrl =
+    env("RESEND_BASE_URL") ?? (key ? "https://api.resend.com" : EMULATOR_FALLBACKS.resendBaseUrl);
+  return {
+    endpoint: baseUrl,
+    client: new Resend(key ?? EMULATOR_FALLBACKS.resendApiKey, { baseUrl }),
+  };
+}
+
 /** Makes the clients from environment variables (the README lists each one). */
 export function createServices(
   variables: Record<string, string | undefined> = process.env,
@@ -166,6 +193,7 @@ export function createServices(
     slack: slack(env),
     stripe: stripe(env),
     segment: segment(env),
+    resend: resend(env),
     inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_FALLBACKS.inboxUrl,
   };
 }
