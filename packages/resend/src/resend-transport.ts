@@ -138,7 +138,7 @@ export function resendTransport(resend: Resend): EmailTransport {
   const secrets = typeof key === "string" && key ? [key] : [];
   const client = resend as ResendLike;
 
-  async function send(email: EmailMessage, options: EmailSendOptions) {
+  async function sendEmail(email: EmailMessage, options: EmailSendOptions) {
     const { idempotencyKey, signal } = options;
     const payload: Record<string, unknown> = {
       from: formatFrom(email.from),
@@ -185,7 +185,7 @@ export function resendTransport(resend: Resend): EmailTransport {
     return { id };
   }
 
-  return { name: "resend", react: true, send };
+  return { name: "resend", react: true, sendEmail };
 }
 
 function describe(error: unknown): string {

@@ -50,7 +50,7 @@ export interface EmailSendResult {
  * How the welcome email is sent: SMTP (through nodemailer) is built in, and other services come as their
  * own packages (`resendTransport(resend)` from `@auth-recipes/resend`).
  *
- * `send` sends one email and resolves once the service accepted it, never before: a transport that
+ * `sendEmail` sends one email and resolves once the service accepted it, never before: a transport that
  * cannot tell must throw. It fails by throwing an `UpstreamError` (from `@auth-recipes/core/kit`) whose
  * `retryable` says whether another attempt may succeed (for HTTP: 408, 429, 5xx and network errors; a
  * `Retry-After` as `retryAfterMs`) and whose message holds no secret and no address. It stops when
@@ -60,7 +60,7 @@ export interface EmailSendResult {
  * ```ts
  * const transport: EmailTransport = {
  *   name: "my-service",
- *   async send(email, { idempotencyKey, signal }) {
+ *   async sendEmail(email, { idempotencyKey, signal }) {
  *     const response = await fetch("https://mail.example.com/send", {
  *       method: "POST",
  *       headers: { "idempotency-key": idempotencyKey, "content-type": "application/json" },
@@ -83,22 +83,25 @@ export interface EmailTransport {
   /** The service's name, for messages: `"smtp"`, `"resend"`. */
   readonly name: string;
   /**
-   * Whether `send` takes `react` content (a React Email element) and renders it. When false, a `render`
+   * Whether `sendEmail` takes `react` content (a React Email element) and renders it. When false, a `render`
    * that returns `react` fails with a non-retryable error and nothing is sent.
    * @default false
    */
   readonly react?: boolean;
   /** Sends one email; see {@link EmailTransport}. */
-  send(email: EmailMessage, options: EmailSendOptions): Promise<EmailSendResult | undefined | void>;
+  sendEmail(
+    email: EmailMessage,
+    options: EmailSendOptions,
+  ): Promise<EmailSendResult | undefined | void>;
 }
 
-/** Whether `value` is an {@link EmailTransport} (and not a nodemailer transporter, which has `sendMail`). */
+/**
+ * Whether `value` is an {@link EmailTransport}: it has `sendEmail`. Neither a nodemailer transporter
+ * (`sendMail`) nor a nodemailer transport plugin (`send(mail, callback)`, which `createTransport` takes)
+ * has one, so both keep going to nodemailer as before.
+ */
 export function isEmailTransport(value: unknown): value is EmailTransport {
   if (typeof value !== "object" || value === null) return false;
-  const candidate = value as { send?: unknown; sendMail?: unknown; name?: unknown };
-  return (
-    typeof candidate.send === "function" &&
-    typeof candidate.sendMail !== "function" &&
-    typeof candidate.name === "string"
-  );
+  const candidate = value as { sendEmail?: unknown; sendMail?: unknown };
+  return typeof candidate.sendEmail === "function" && typeof candidate.sendMail !== "function";
 }

@@ -142,7 +142,12 @@ export function toEmailTransport(
   transport: unknown,
   fail: (message: string) => never,
 ): EmailTransport {
-  if (isEmailTransport(transport)) return transport;
+  if (isEmailTransport(transport)) {
+    if (typeof transport.name !== "string" || !transport.name) {
+      fail('option "transport" is an EmailTransport without a "name"');
+    }
+    return transport;
+  }
   const { transporter, secrets } = toTransporter(transport, fail);
   return smtpTransport(transporter, secrets);
 }
@@ -155,7 +160,7 @@ function smtpTransport(transporter: MailTransporter, secrets: readonly string[])
   return {
     name: "smtp",
     react: false,
-    async send(email, { signal }) {
+    async sendEmail(email, { signal }) {
       const { react: _, text = "", ...rest } = email;
       try {
         await sendWithSignal(transporter, { ...rest, text }, signal);

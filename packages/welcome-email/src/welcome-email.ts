@@ -264,7 +264,7 @@ export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
     const id = (user as DefaultAuthUser).id;
     const key = await idempotencyKey(context.recipe, id, context.dispatchId);
     try {
-      await transport.send(mail, {
+      await transport.sendEmail(mail, {
         idempotencyKey: key,
         signal: context.signal,
         deadline: context.deadline,

@@ -19,7 +19,7 @@ function recording(answer: (sent: number) => Promise<unknown> | unknown = () => 
   const transport: EmailTransport = {
     name: "recording",
     react: true,
-    async send(email, options) {
+    async sendEmail(email, options) {
       sent.push({ email, options });
       return (await answer(sent.length)) as never;
     },
@@ -128,6 +128,36 @@ describe("welcomeEmail over an EmailTransport", () => {
     expect(sent).toHaveLength(0);
     expect(errors[0]?.attempts).toBe(1);
     expect(errors[0]?.cause).toBeInstanceOf(TypeError);
+  });
+});
+
+describe("welcomeEmail's transport option", () => {
+  it("still hands a nodemailer transport plugin (send(mail, callback)) to nodemailer", async () => {
+    const received: Array<{ to: unknown; subject: unknown }> = [];
+    const plugin = {
+      name: "plugin",
+      version: "1.0.0",
+      send(
+        mail: { data: { to: unknown; subject: unknown } },
+        callback: (e: null, info: object) => void,
+      ) {
+        received.push({ to: mail.data.to, subject: mail.data.subject });
+        callback(null, { messageId: "<m@plugin>" });
+      },
+    };
+    const { errors } = await run(
+      welcomeEmail({ transport: plugin as never, from, appName: "Acme" }),
+    );
+    expect(errors).toEqual([]);
+    expect(received).toEqual([{ to: alice.email, subject: "Welcome to Acme" }]);
+  });
+
+  it("refuses an EmailTransport without a name, at construction", () => {
+    expect(() => welcomeEmail({ transport: { sendEmail: async () => {} } as never, from })).toThrow(
+      new TypeError(
+        '[auth-recipes/welcome-email] option "transport" is an EmailTransport without a "name"',
+      ),
+    );
   });
 });
 

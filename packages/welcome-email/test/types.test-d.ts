@@ -70,7 +70,7 @@ describe("welcomeEmail", () => {
     const transport: EmailTransport = {
       name: "custom",
       react: true,
-      send: async (_email, { idempotencyKey, signal, deadline }) => {
+      sendEmail: async (_email, { idempotencyKey, signal, deadline }) => {
         expectTypeOf(idempotencyKey).toEqualTypeOf<string>();
         expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
         expectTypeOf(deadline).toEqualTypeOf<number>();
@@ -78,6 +78,6 @@ describe("welcomeEmail", () => {
       },
     };
     welcomeEmail({ transport, from, render: () => ({ react: { type: "p" } }) });
-    welcomeEmail({ transport: { name: "void", send: async () => {} }, from });
+    welcomeEmail({ transport: { name: "void", sendEmail: async () => {} }, from });
   });
 });
