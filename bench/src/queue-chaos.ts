@@ -75,8 +75,10 @@ export async function runChaos(
   signups: number,
 ): Promise<ChaosResult> {
   await queue.obliterate({ force: true });
-  for (const name of ["smtp", "slack", "stripe", "segment"] as const) services[name].reset();
-  const endpoints = endpointsOf(services);
+  for (const name of ["smtp", "slack", "stripe", "segment", "resend"] as const) {
+    services[name].reset();
+  }
+  const endpoints = endpointsOf(services, true);
   const start = () =>
     child({
       role: "worker",
@@ -181,6 +183,14 @@ export async function runChaos(
         service: "smtp (welcome emails)",
         ...count(
           services.smtp.messages.flatMap((m) => m.envelope.to),
+          emails,
+        ),
+      },
+      {
+        // Through the same SIGKILLs: one email per Idempotency-Key, whatever the retries.
+        service: "resend (welcome emails)",
+        ...count(
+          services.resend.emails.flatMap((e) => e.to),
           emails,
         ),
       },

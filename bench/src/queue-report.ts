@@ -56,13 +56,13 @@ export function printQueue(result: QueueResult): Goal[] {
     [
       "Latency and CPU are measured in a web process of its own, in-process and enqueued in turn, after a warm-up of sign-ups in that process; CPU over as many sign-ups again, 16 at a time, latency over sign-ups one by one; the emulators and Redis run in other processes.",
       "Throughput: sign-ups enqueued while the queue is paused, then timed from resume until every job completed; each worker runs 16 jobs at once; the emulators, Redis and the workers share the machine's cores.",
-      "Chaos: two workers with 2 s locks and retries, one SIGKILLed and replaced every 3 s, Redis stopped and started halfway through the enqueues (enqueues that cannot reach it within 3 s fall back to in-process, with retries). Lost counts users a service never heard of: failed fallback runs and dead letters (kept, to retry) among them.",
+      "Chaos: two workers with 2 s locks and retries, one SIGKILLed and replaced every 3 s, Redis stopped and started halfway through the enqueues (enqueues that cannot reach it within 3 s fall back to in-process, with retries). Lost counts users a service never heard of: failed fallback runs and dead letters (kept, to retry) among them. The chaos run adds a fifth recipe, the same welcome email over Resend (resendTransport, idempotency keys), next to SMTP's.",
       ...(result.errors.length ? [`errors: ${result.errors.slice(0, 3).join("; ")}`] : []),
     ],
     "left",
   );
   const lost = chaos ? chaos.services.reduce((n, s) => n + s.lost, 0) : 0;
-  const idempotent = chaos?.services.filter((s) => /stripe|segment/.test(s.service)) ?? [];
+  const idempotent = chaos?.services.filter((s) => /resend|stripe|segment/.test(s.service)) ?? [];
   const goals: Goal[] = [
     {
       section: 6,
@@ -87,7 +87,7 @@ export function printQueue(result: QueueResult): Goal[] {
   if (chaos) {
     goals.push({
       section: 6,
-      goal: "chaos: nothing lost; Stripe and Segment without duplicates",
+      goal: "chaos: nothing lost; Resend, Stripe and Segment without duplicates",
       measured: `${lost} lost; duplicates: ${chaos.services.map((s) => `${s.service.split(" ")[0]} ${s.duplicates}`).join(", ")}`,
       met: lost === 0 && idempotent.every((s) => s.duplicates === 0),
     });

@@ -1,9 +1,11 @@
 import type { AuthUser, HandlerContext, Recipe } from "@auth-recipes/core";
+import { resendTransport } from "@auth-recipes/resend";
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
 import {
   type Emulator,
+  type ResendEmulator,
   type SegmentClientOptions,
   type SegmentEmulator,
   type SlackEmulator,
@@ -11,6 +13,7 @@ import {
   type SmtpEmulator,
   type StripeClientOptions,
   type StripeEmulator,
+  startResendApi,
   startSegmentApi,
   startSlackApi,
   startSmtpServer,
@@ -20,14 +23,20 @@ import { welcomeEmail } from "@auth-recipes/welcome-email";
 import { Analytics } from "@segment/analytics-node";
 import { type LogLevel, WebClient } from "@slack/web-api";
 import { createTransport, type Transporter } from "nodemailer";
+import { Resend } from "resend";
 import Stripe from "stripe";
 
-/** The four emulators, one per recipe, in the order the recipes are composed. */
+/**
+ * The four emulators, one per recipe, in the order the recipes are composed; and Resend's, which only the
+ * chaos run sends to (a second welcome email, through `resendTransport`), so the other figures keep
+ * measuring the four recipes.
+ */
 export interface Services {
   smtp: SmtpEmulator;
   slack: SlackEmulator;
   stripe: StripeEmulator;
   segment: SegmentEmulator;
+  resend: ResendEmulator;
 }
 
 export const SERVICE_NAMES = ["smtp", "slack", "stripe", "segment"] as const;
@@ -39,26 +48,33 @@ export interface Endpoints {
   slack: { token: string; clientOptions: { slackApiUrl: string } };
   stripe: { apiKey: string; clientOptions: StripeClientOptions };
   segment: { writeKey: string; clientOptions: SegmentClientOptions };
+  /** Given only to the chaos run: its recipes add the welcome email over Resend. */
+  resend?: { apiKey: string; baseUrl: string };
 }
 
 /** Starts the four emulators on loopback. */
 export async function startServices(): Promise<Services> {
-  const [smtp, slack, stripe, segment] = await Promise.all([
+  const [smtp, slack, stripe, segment, resend] = await Promise.all([
     startSmtpServer(),
     startSlackApi(),
     startStripeApi(),
     startSegmentApi(),
+    startResendApi(),
   ]);
-  return { smtp, slack, stripe, segment };
+  return { smtp, slack, stripe, segment, resend };
 }
 
-export function endpointsOf(services: Services): Endpoints {
-  const { smtp, slack, stripe, segment } = services;
+/** The endpoints of the four recipes' services; with `withResend`, Resend's too (the chaos run's). */
+export function endpointsOf(services: Services, withResend = false): Endpoints {
+  const { smtp, slack, stripe, segment, resend } = services;
   return {
     smtp: smtp.clientOptions,
     slack: { token: slack.token, clientOptions: slack.clientOptions },
     stripe: { apiKey: stripe.apiKey, clientOptions: stripe.clientOptions },
     segment: { writeKey: segment.writeKey, clientOptions: segment.clientOptions },
+    ...(withResend
+      ? { resend: { apiKey: resend.apiKey, baseUrl: resend.clientOptions.baseUrl } }
+      : {}),
   };
 }
 
@@ -67,7 +83,7 @@ export function eachService(services: Services, act: (emulator: Emulator) => unk
 }
 
 export async function closeServices(services: Services): Promise<void> {
-  await Promise.all(SERVICE_NAMES.map((name) => services[name].close()));
+  await Promise.all([...SERVICE_NAMES, "resend" as const].map((name) => services[name].close()));
 }
 
 /** The SDK clients an app creates and hands to the recipes. */
@@ -76,6 +92,8 @@ export interface Clients {
   slack: WebClient;
   stripe: Stripe;
   analytics: Analytics;
+  /** Only when the endpoints have Resend's. */
+  resend?: Resend;
 }
 
 /**
@@ -90,12 +108,16 @@ const quietSlack = { logLevel: "error" as LogLevel };
 
 export function makeClients(endpoints: Endpoints, setup: ClientSetup): Clients {
   const { smtp, slack, stripe, segment } = endpoints;
+  const resend = endpoints.resend
+    ? { resend: new Resend(endpoints.resend.apiKey, { baseUrl: endpoints.resend.baseUrl }) }
+    : {};
   if (setup === "defaults") {
     return {
       mail: createTransport(smtp),
       slack: new WebClient(slack.token, { ...slack.clientOptions, ...quietSlack }),
       stripe: new Stripe(stripe.apiKey, stripe.clientOptions),
       analytics: new Analytics({ writeKey: segment.writeKey, ...segment.clientOptions }),
+      ...resend,
     };
   }
   return {
@@ -120,6 +142,7 @@ export function makeClients(endpoints: Endpoints, setup: ClientSetup): Clients {
       httpRequestTimeout: 3000,
       maxRetries: 1,
     }),
+    ...resend,
   };
 }
 
@@ -134,13 +157,26 @@ export async function closeClients(clients: Clients): Promise<void> {
  * `reuseExisting: false` makes Stripe's createUser one request (create) instead of two (list, create).
  */
 export function makeRecipes(clients: Clients, stripe: { reuseExisting?: boolean } = {}): Recipe[] {
-  return [
+  const recipes = [
     welcomeEmail({ transport: clients.mail, from: "Bench <bench@example.test>", appName: "Bench" }),
     slackNotify({ client: clients.slack, channel: "#signups" }),
     stripeCustomer({ stripe: clients.stripe, ...stripe }),
     segmentTracking({ analytics: clients.analytics }),
   ];
+  if (clients.resend) {
+    // The same welcome email over Resend, under its own name (and so its own idempotency keys).
+    const resend = welcomeEmail({
+      transport: resendTransport(clients.resend),
+      from: "Bench <bench@example.test>",
+      appName: "Bench",
+    });
+    recipes.push({ ...resend, name: RESEND_RECIPE });
+  }
+  return recipes;
 }
+
+/** The name of the welcome email over Resend in the chaos run. */
+export const RESEND_RECIPE = "welcome-email-resend";
 
 /**
  * A new user, unique per `key`: its id, name and email address all carry `key`, so that whatever a

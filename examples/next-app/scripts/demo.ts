@@ -35,6 +35,8 @@ const SERVICES = [
   { name: "Stripe", credential: ["STRIPE_SECRET_KEY"], prefix: ["STRIPE_"] },
   { name: "Segment", credential: ["SEGMENT_WRITE_KEY"], prefix: ["SEGMENT_"] },
   { name: "PostHog", credential: ["POSTHOG_API_KEY"], prefix: ["POSTHOG_"] },
+  // Only for the welcome email, and only when chosen (EMAIL_TRANSPORT=resend or RESEND_API_KEY).
+  { name: "Resend", credential: ["RESEND_API_KEY"], prefix: ["RESEND_"] },
 ] as const;
 
 /**
@@ -103,9 +105,16 @@ async function startEmulators(): Promise<{ child: ChildProcess; ready: Emulators
   } catch (error) {
     if (!String((error as Error).message).includes("EADDRINUSE")) throw error;
     step("an emulator port is taken; using free ports instead");
-    const any = ["smtp", "slack", "stripe", "segment", "posthog", "webhook", "inbox"].flatMap(
-      (name) => [`--${name}-port`, "0"],
-    );
+    const any = [
+      "smtp",
+      "slack",
+      "stripe",
+      "segment",
+      "posthog",
+      "webhook",
+      "resend",
+      "inbox",
+    ].flatMap((name) => [`--${name}-port`, "0"]);
     return startEmulatorsBin(any);
   }
 }

@@ -7,6 +7,7 @@ import {
   type RecipeInput,
 } from "@auth-recipes/core";
 import { posthogTracking } from "@auth-recipes/posthog";
+import { resendTransport } from "@auth-recipes/resend";
 import { segmentTracking } from "@auth-recipes/segment";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
@@ -73,11 +74,17 @@ export function stripeCustomerIdOf(db: AppDatabase, userId: string): string | nu
  */
 export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): RecipeInput[] {
   const { services, db } = options;
-  const { smtp, slack, stripe, segment, posthog, webhook } = services;
+  const { smtp, slack, stripe, segment, posthog, webhook, resend } = services;
   const on = options.enabled ?? new Set<string>(RECIPE_NAMES);
   return [
     on.has("welcome-email") &&
-      welcomeEmail({ transport: smtp.transport, from: smtp.from, appName: "Auth Recipes demo" }),
+      welcomeEmail({
+        // Resend when chosen (EMAIL_TRANSPORT=resend or RESEND_API_KEY): one email per user, whatever
+        // the retries; else the SMTP server the magic links go through.
+        transport: resend ? resendTransport(resend.client) : smtp.transport,
+        from: smtp.from,
+        appName: "Auth Recipes demo",
+      }),
     on.has("slack") && slackNotify({ client: slack.client, channel: slack.channel }),
     on.has("stripe-customer") &&
       stripeCustomer({

@@ -16,6 +16,8 @@ export interface EmulatorPorts {
   posthog: number;
   /** The webhook receiver's. @default 4060 */
   webhook: number;
+  /** @default 4040 */
+  resend: number;
   /** The inbox server's (`GET /_inbox`). @default 4000 */
   inbox: number;
 }
@@ -39,6 +41,8 @@ export interface EmulatorDefaults {
    * @default "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5"
    */
   webhookSecret: string;
+  /** The one API key the Resend emulator accepts. @default "re_emulator_key" */
+  resendApiKey: string;
 }
 
 /**
@@ -60,6 +64,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = Object.freeze({
     segment: 4030,
     posthog: 4050,
     webhook: 4060,
+    resend: 4040,
     inbox: 4000,
   }),
   slackToken: "xoxb-emulated-0000-token",
@@ -68,4 +73,5 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = Object.freeze({
   posthogApiKey: "phc_emulator_key",
   // A test secret, public on purpose: "auth-recipes webhook key" in base64.
   webhookSecret: "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5",
+  resendApiKey: "re_emulator_key",
 });

@@ -69,7 +69,16 @@ export type {
 } from "./posthog/types.ts";
 // A real redis-server, for tests of durable dispatch.
 export { type RedisServer, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
-// The four emulators, alone and together.
+// The emulators, alone and together.
+export { startResendApi } from "./resend/api.ts";
+export type { ResendInbox } from "./resend/service.ts";
+export type {
+  ResendApiOptions,
+  ResendClientOptions,
+  ResendEmailRecord,
+  ResendEmulator,
+  ResendFailOptions,
+} from "./resend/types.ts";
 export {
   type SegmentApiOptions,
   type SegmentBatch,

@@ -2,6 +2,7 @@
 // help), `emulatorEnvironment` and the inbox are derived from it; a new service is its emulator's folder,
 // its entry here, and its port (and credentials) in defaults.ts, which stays import-free for apps.
 import { posthogService } from "./posthog/service.ts";
+import { resendService } from "./resend/service.ts";
 import { segmentService } from "./segment/service.ts";
 import { slackService } from "./slack/service.ts";
 import { smtpService } from "./smtp/service.ts";
@@ -14,9 +15,18 @@ export const SERVICE_EMULATORS: readonly [
   typeof slackService,
   typeof stripeService,
   typeof segmentService,
+  typeof resendService,
   typeof posthogService,
   typeof webhookService,
-] = [smtpService, slackService, stripeService, segmentService, posthogService, webhookService];
+] = [
+  smtpService,
+  slackService,
+  stripeService,
+  segmentService,
+  resendService,
+  posthogService,
+  webhookService,
+];
 
 /** One entry of {@link SERVICE_EMULATORS}. */
 export type ListedService = (typeof SERVICE_EMULATORS)[number];

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
+import { Resend } from "resend";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { EMULATOR_DEFAULTS, startHttpEmulator } from "../src/index.ts";
@@ -80,7 +81,8 @@ describe("auth-recipes-emulators", () => {
       inboxPort,
       envSlackPort,
       webhookPort,
-    ] = await freePorts(8);
+      resendPort,
+    ] = await freePorts(9);
     const bin = run(
       [
         `--smtp-port=${smtpPort}`,
@@ -89,6 +91,7 @@ describe("auth-recipes-emulators", () => {
         `--segment-port=${segmentPort}`,
         `--posthog-port=${posthogPort}`,
         `--webhook-port=${webhookPort}`,
+        `--resend-port=${resendPort}`,
       ],
       // Read from the environment, and a flag wins over it.
       { AUTH_RECIPES_INBOX_PORT: String(inboxPort), AUTH_RECIPES_SLACK_PORT: String(envSlackPort) },
@@ -111,6 +114,7 @@ describe("auth-recipes-emulators", () => {
       POSTHOG_API_KEY: "phc_emulator_key",
       WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/webhook`,
       WEBHOOK_SECRET: EMULATOR_DEFAULTS.webhookSecret,
+      RESEND_BASE_URL: `http://127.0.0.1:${resendPort}`,
       AUTH_RECIPES_INBOX_URL: `http://127.0.0.1:${inboxPort}/_inbox`,
     });
 
@@ -156,6 +160,14 @@ describe("auth-recipes-emulators", () => {
     expect(captured.status).toBe(200);
     const hook = await fetch(env.WEBHOOK_URL!, { method: "POST", body: "{}" });
     expect(hook.status).toBe(400);
+    const resend = new Resend(EMULATOR_DEFAULTS.resendApiKey, { baseUrl: env.RESEND_BASE_URL });
+    const sent = await resend.emails.send({
+      from: "hello@acme.test",
+      to: "alice@example.test",
+      subject: "Welcome",
+      text: "Hi",
+    });
+    expect(sent.error).toBeNull();
 
     const inbox = await (await fetch(env.AUTH_RECIPES_INBOX_URL!)).json();
     expect(inbox.smtp.messages).toMatchObject([
@@ -168,7 +180,9 @@ describe("auth-recipes-emulators", () => {
     expect(inbox.segment.messages).toMatchObject([{ type: "track", event: "Signed Up" }]);
     expect(inbox.posthog.events).toMatchObject([{ event: "user signed up" }]);
     expect(inbox.webhook.deliveries).toMatchObject([{ signatureValid: false, answer: 400 }]);
+    expect(inbox.resend.emails).toMatchObject([{ to: ["alice@example.test"], subject: "Welcome" }]);
     expect(JSON.stringify(inbox)).not.toContain(env.STRIPE_SECRET_KEY);
+    expect(JSON.stringify(inbox)).not.toContain(EMULATOR_DEFAULTS.resendApiKey);
 
     const cleared = await fetch(env.AUTH_RECIPES_INBOX_URL!, { method: "DELETE" });
     expect(cleared.status).toBe(200);
@@ -189,9 +203,16 @@ describe("auth-recipes-emulators", () => {
   });
 
   it("prints one JSON line with --json, picks free ports with 0, and stops on SIGINT", async () => {
-    const zero = ["smtp", "slack", "stripe", "segment", "posthog", "webhook", "inbox"].map(
-      (name) => `--${name}-port=0`,
-    );
+    const zero = [
+      "smtp",
+      "slack",
+      "stripe",
+      "segment",
+      "resend",
+      "posthog",
+      "webhook",
+      "inbox",
+    ].map((name) => `--${name}-port=0`);
     const bin = run([...zero, "--json"]);
     await bin.ready;
     const printed = JSON.parse(bin.stdout().trim());
@@ -204,6 +225,7 @@ describe("auth-recipes-emulators", () => {
       "slack",
       "stripe",
       "segment",
+      "resend",
       "posthog",
       "webhook",
     ]);
@@ -221,6 +243,7 @@ describe("auth-recipes-emulators", () => {
       "slack",
       "stripe",
       "segment",
+      "resend",
       "posthog",
       "webhook",
       "inbox",
@@ -242,11 +265,10 @@ describe("auth-recipes-emulators", () => {
           "--stripe-port=0",
           "--segment-port=0",
           "--posthog-port=0",
+          "--resend-port=0",
           "--webhook-port=0",
         ],
-        {
-          AUTH_RECIPES_INBOX_PORT: String(taken.port),
-        },
+        { AUTH_RECIPES_INBOX_PORT: String(taken.port) },
       );
       expect((await bad.exited).code).toBe(2);
       expect(bad.stderr()).toContain(

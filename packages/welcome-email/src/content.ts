@@ -2,13 +2,42 @@ import type { AuthUser, DefaultAuthUser } from "@auth-recipes/core";
 import { cutText } from "@auth-recipes/core/kit";
 import { escapeHtml } from "./escape.ts";
 
-/** What a welcome email says: `render` returns it, and the default content is one. */
-export interface WelcomeEmailContent {
+/**
+ * What a welcome email says: `render` returns it, and the default content is one. Either a text part
+ * (and an HTML part), or a React Email element for a transport that renders it (Resend), with an
+ * optional text part.
+ */
+export type WelcomeEmailContent = WelcomeEmailTextContent | WelcomeEmailReactContent;
+
+/** Content as text and HTML: what every transport sends. */
+export interface WelcomeEmailTextContent {
   /** The subject; wins over the `subject` option. */
   subject?: string;
   /** The plain-text part, for plain-text clients and spam filters. */
   text: string;
   /** The HTML part. Escape every user-supplied value in it (React Email does). */
+  html?: string;
+  /** Absent: see {@link WelcomeEmailReactContent}. */
+  react?: undefined;
+}
+
+/**
+ * Content as a React Email element, which the transport renders to HTML (Resend does; SMTP refuses it
+ * with a non-retryable error, nothing sent).
+ *
+ * @example
+ * ```tsx
+ * render: ({ user, appName }) => ({ react: <WelcomeEmail name={user.name} app={appName} /> })
+ * ```
+ */
+export interface WelcomeEmailReactContent {
+  /** The subject; wins over the `subject` option. */
+  subject?: string;
+  /** A React Email element (`<WelcomeEmail user={user} />`). */
+  react: object;
+  /** The plain-text part. Without it, the service derives one from the HTML (Resend does). */
+  text?: string;
+  /** Ignored by Resend when `react` is given: the rendered element is the HTML part. */
   html?: string;
 }
 
@@ -44,7 +73,10 @@ export function defaultSubject(appName: string | undefined): string {
  * The default content: a short text part and an HTML part that says the same. The HTML sets no colours
  * and loads nothing remote, so it reads as the client's own theme, light or dark, and shows at once.
  */
-export function defaultContent({ user, appName }: WelcomeEmailRenderInput): WelcomeEmailContent {
+export function defaultContent({
+  user,
+  appName,
+}: WelcomeEmailRenderInput): WelcomeEmailTextContent {
   const name = displayName((user as DefaultAuthUser | undefined)?.name);
   const greeting = name ? `Hi ${name},` : "Hi there,";
   const welcome = appName

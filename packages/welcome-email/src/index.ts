@@ -1,4 +1,15 @@
-export type { WelcomeEmailContent, WelcomeEmailRenderInput } from "./content.ts";
+export type {
+  WelcomeEmailContent,
+  WelcomeEmailReactContent,
+  WelcomeEmailRenderInput,
+  WelcomeEmailTextContent,
+} from "./content.ts";
+export type {
+  EmailMessage,
+  EmailSendOptions,
+  EmailSendResult,
+  EmailTransport,
+} from "./email-transport.ts";
 export { WelcomeEmailError } from "./errors.ts";
 export { escapeHtml } from "./escape.ts";
 export type {

@@ -1,4 +1,6 @@
 import { createTransport } from "nodemailer";
+import { type EmailTransport, isEmailTransport } from "./email-transport.ts";
+import { sendError } from "./errors.ts";
 
 /** The message the recipe hands to `sendMail`. */
 export interface WelcomeMail {
@@ -61,8 +63,15 @@ export interface SmtpAuth {
   pass?: string;
 }
 
-/** A transporter, an SMTP URL (next-auth's `EMAIL_SERVER`), or SMTP transport options. */
-export type WelcomeEmailTransport = MailTransporter | string | SmtpTransportOptions;
+/**
+ * An {@link EmailTransport} (`resendTransport(resend)`), a nodemailer transporter, an SMTP URL (next-auth's
+ * `EMAIL_SERVER`), or SMTP transport options.
+ */
+export type WelcomeEmailTransport =
+  | EmailTransport
+  | MailTransporter
+  | string
+  | SmtpTransportOptions;
 
 function isTransporter(value: unknown): value is MailTransporter {
   return (
@@ -122,6 +131,46 @@ export function toTransporter(
   // Not pooled unless asked: a welcome email is rare, and an idle pooled socket would keep the process up.
   const transporter = (createTransport as (options: unknown) => MailTransporter)(transport);
   return { transporter, secrets };
+}
+
+/**
+ * The `transport` option as an {@link EmailTransport}: as given when it is one, else SMTP through
+ * nodemailer (a transporter, or one created here from a URL or options). Throws a TypeError for a
+ * malformed option.
+ */
+export function toEmailTransport(
+  transport: unknown,
+  fail: (message: string) => never,
+): EmailTransport {
+  if (isEmailTransport(transport)) {
+    if (typeof transport.name !== "string" || !transport.name) {
+      fail('option "transport" is an EmailTransport without a "name"');
+    }
+    return transport;
+  }
+  const { transporter, secrets } = toTransporter(transport, fail);
+  return smtpTransport(transporter, secrets);
+}
+
+/**
+ * SMTP as an {@link EmailTransport}. SMTP has no idempotency key: the same Message-ID on every attempt is
+ * what it offers (receivers that deduplicate by it show a retried welcome once). It cannot send `react`.
+ */
+function smtpTransport(transporter: MailTransporter, secrets: readonly string[]): EmailTransport {
+  return {
+    name: "smtp",
+    react: false,
+    async sendEmail(email, { signal }) {
+      const { react: _, text = "", ...rest } = email;
+      try {
+        await sendWithSignal(transporter, { ...rest, text }, signal);
+      } catch (error) {
+        // Aborted: the reason (core's TimeoutError) says why better than nodemailer's EABORT does.
+        if (signal.aborted) throw signal.reason;
+        throw sendError(error, secrets);
+      }
+    },
+  };
 }
 
 /**

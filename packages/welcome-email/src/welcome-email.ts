@@ -17,13 +17,10 @@ import {
   type WelcomeEmailContent,
   type WelcomeEmailRenderInput,
 } from "./content.ts";
+import type { EmailMessage } from "./email-transport.ts";
 import { sendError } from "./errors.ts";
-import {
-  sendWithSignal,
-  toTransporter,
-  type WelcomeEmailTransport,
-  type WelcomeMail,
-} from "./transport.ts";
+import { idempotencyKey } from "./idempotency-key.ts";
+import { toEmailTransport, type WelcomeEmailTransport } from "./transport.ts";
 
 /** Options for {@link welcomeEmail}. */
 export interface WelcomeEmailOptions {
@@ -31,7 +28,8 @@ export interface WelcomeEmailOptions {
    * How to send: a nodemailer transporter (`createTransport(...)`, nodemailer 7 or later), an SMTP URL
    * such as next-auth's `EMAIL_SERVER` (`smtp://user:pass@smtp.example.com:587`), or SMTP transport
    * options. From a URL or options the recipe creates one transporter, once, with the `nodemailer` your
-   * app has installed.
+   * app has installed. Or an {@link EmailTransport} for an email service's API, such as
+   * `resendTransport(resend)` from `@auth-recipes/resend`, which sends each user's welcome once.
    */
   transport: WelcomeEmailTransport;
   /** The sender: `"Acme <hello@acme.com>"`, `"hello@acme.com"` or `{ name, address }`. */
@@ -58,8 +56,9 @@ export interface WelcomeEmailOptions {
   subject?: string | ((user: AuthUser) => string);
   /**
    * Your own content: return `{ text, html?, subject? }`. A React Email template fits here
-   * (`html: await render(<Welcome user={user} />)`). Escape user-supplied values in hand-built HTML
-   * (see `escapeHtml`).
+   * (`html: await render(<Welcome user={user} />)`), or, with a transport that renders it (Resend),
+   * `{ react: <Welcome user={user} />, text? }`; SMTP refuses `react` with a non-retryable error.
+   * Escape user-supplied values in hand-built HTML (see `escapeHtml`).
    * @default a short text part and a matching HTML part that greets the user by name
    */
   render?: (input: WelcomeEmailRenderInput) => Awaitable<WelcomeEmailContent>;
@@ -83,8 +82,9 @@ export interface WelcomeEmailOptions {
    */
   timeoutMs?: number;
   /**
-   * Retry failed attempts; overrides `composeEvents`' `retry`. 4xx replies and connection failures are
-   * retried, 5xx replies never.
+   * Retry failed attempts; overrides `composeEvents`' `retry`. Over SMTP, 4xx replies and connection
+   * failures are retried, 5xx replies never; over an HTTP service, 408, 429 (after its `Retry-After`), 5xx
+   * and network errors are retried, other 4xx never.
    * @default composeEvents' retry (off)
    */
   retry?: boolean | RetryOptions;
@@ -160,24 +160,62 @@ function domainOf(from: WelcomeEmailOptions["from"]): string | undefined {
   return /@([^\s<>@]+?)>?\s*$/.exec(address)?.[1];
 }
 
-function contentError(): never {
-  throw Object.assign(
-    new TypeError(
-      `[auth-recipes/${PKG}] render must return { text: string, html?: string, subject?: string }`,
-    ),
-    { retryable: false },
-  );
+// Core's mark on an UpstreamError, by Symbol.for: an error from a transport built against another copy of
+// core (a second install) is recognised too, where `instanceof` would not be.
+const SAFE_TO_LOG = Symbol.for("auth-recipes.safe-to-log");
+
+function isUpstreamError(error: unknown): boolean {
+  try {
+    return error instanceof Error && (error as { [SAFE_TO_LOG]?: unknown })[SAFE_TO_LOG] === true;
+  } catch {
+    return false;
+  }
+}
+
+function contentError(message: string): never {
+  throw Object.assign(new TypeError(`[auth-recipes/${PKG}] ${message}`), { retryable: false });
+}
+
+const CONTENT_SHAPE =
+  "render must return { text: string, html?: string, subject?: string } or { react, text?, html?, subject? }";
+
+/** `render`'s result, checked: text is required unless a React element is given. */
+function checkContent(
+  content: unknown,
+  transportName: string,
+  react: boolean,
+): WelcomeEmailContent {
+  const { text, html, subject, react: element } = (content ?? {}) as Record<string, unknown>;
+  if (
+    typeof content !== "object" ||
+    (text === undefined ? typeof element !== "object" : typeof text !== "string") ||
+    element === null ||
+    (element !== undefined && typeof element !== "object") ||
+    (html !== undefined && typeof html !== "string") ||
+    (subject !== undefined && typeof subject !== "string")
+  ) {
+    contentError(CONTENT_SHAPE);
+  }
+  if (element !== undefined && !react) {
+    contentError(
+      `render returned react, which the ${transportName} transport cannot send: render it to html (@react-email/render) or use a transport that renders it (resendTransport)`,
+    );
+  }
+  return content as WelcomeEmailContent;
 }
 
 /**
- * A welcome email for every new user, sent with nodemailer: a short text part and an HTML part, or your
+ * A welcome email for every new user, sent with nodemailer or through an email service's API (an
+ * {@link EmailTransport} such as `resendTransport(resend)`): a short text part and an HTML part, or your
  * own content through `render`.
  *
  * Before sending it checks the user's address: exactly one plain address, no whitespace, no line break,
  * none of `,;:<>"`. A user without one, or with anything else, is skipped (`skip(reason)`), never sent
- * to. The handler passes its signal to `sendMail`, so a timeout aborts the SMTP exchange (nodemailer
- * 10.5+). Failures throw a {@link WelcomeEmailError}: 4xx replies and connection failures are marked
- * retryable, 5xx replies not; its message names neither the address nor the SMTP password.
+ * to. The handler passes its signal to the transport, so a timeout aborts the SMTP exchange (nodemailer
+ * 10.5+) or the HTTP request. Every send carries an idempotency key derived from the composed recipe
+ * name and the user's id (`welcome-email/<recipe>/<userId>`), which a service such as Resend uses to send
+ * once per user. SMTP failures throw a {@link WelcomeEmailError}: 4xx replies and connection failures are
+ * marked retryable, 5xx replies not; its message names neither the address nor the SMTP password.
  *
  * @example
  * ```ts
@@ -188,7 +226,7 @@ function contentError(): never {
  */
 export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
   checkOptions(options);
-  const { transporter, secrets } = toTransporter(options.transport, fail);
+  const transport = toEmailTransport(options.transport, fail);
   const { from, appName, replyTo, headers, subject, render, shouldSend } = options;
   const messageDomain = domainOf(from);
 
@@ -198,41 +236,44 @@ export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
     if (problem) return skip(problem);
     if (shouldSend && !(await shouldSend(user))) return skip("shouldSend returned false");
 
-    const content = render ? await render({ user, appName }) : defaultContent({ user, appName });
-    if (
-      typeof content !== "object" ||
-      content === null ||
-      typeof content.text !== "string" ||
-      (content.html !== undefined && typeof content.html !== "string") ||
-      (content.subject !== undefined && typeof content.subject !== "string")
-    ) {
-      contentError();
-    }
+    const content = checkContent(
+      render ? await render({ user, appName }) : defaultContent({ user, appName }),
+      transport.name,
+      transport.react === true,
+    );
     const title =
       content.subject ??
       (typeof subject === "function" ? subject(user) : subject) ??
       defaultSubject(appName);
 
-    const mail: WelcomeMail = {
+    const mail: EmailMessage = {
       from,
       to: email as string,
       // A subject built from a user's name must not break the header it lands in.
       subject: oneLine(String(title)),
-      text: content.text,
     };
+    if (content.text !== undefined) mail.text = content.text;
     if (content.html !== undefined) mail.html = content.html;
+    if (content.react !== undefined) mail.react = content.react;
     if (replyTo) mail.replyTo = replyTo;
     if (headers) mail.headers = { ...headers };
     // The same Message-ID on every attempt of one dispatch: when a retry follows an answer that was lost,
     // receivers that deduplicate by Message-ID show the welcome once.
     if (messageDomain) mail.messageId = `<welcome.${context.dispatchId}@${messageDomain}>`;
 
+    const id = (user as DefaultAuthUser).id;
+    const key = await idempotencyKey(context.recipe, id, context.dispatchId);
     try {
-      await sendWithSignal(transporter, mail, context.signal);
+      await transport.sendEmail(mail, {
+        idempotencyKey: key,
+        signal: context.signal,
+        deadline: context.deadline,
+      });
     } catch (error) {
-      // Aborted: the reason (core's TimeoutError) says why better than nodemailer's EABORT does.
       if (context.signal.aborted) throw context.signal.reason;
-      throw sendError(error, secrets);
+      // A transport's own classified error is safe to print as it is; anything else is redacted here.
+      if (isUpstreamError(error)) throw error;
+      throw sendError(error, []);
     }
   }
 

@@ -6,7 +6,7 @@ import { describe, expectTypeOf, it } from "vitest";
 // next-auth v4 apps on nodemailer 7 type their transporters with @types/nodemailer.
 import type { Transporter as TransporterV7 } from "../node_modules/@types/nodemailer/index.d.ts";
 import type SMTPTransportV7 from "../node_modules/@types/nodemailer/lib/smtp-transport/index.d.ts";
-import { type WelcomeEmailOptions, welcomeEmail } from "../src/index.ts";
+import { type EmailTransport, type WelcomeEmailOptions, welcomeEmail } from "../src/index.ts";
 
 const from = "hello@acme.test";
 
@@ -62,5 +62,22 @@ describe("welcomeEmail", () => {
     welcomeEmail({ transport: "smtp://h", from, render: () => ({ html: "<p>x</p>" }) });
     // @ts-expect-error: a transport is not a number
     welcomeEmail({ transport: 25, from });
+    // @ts-expect-error: react is an element, not a string
+    welcomeEmail({ transport: "smtp://h", from, render: () => ({ react: "<p>x</p>" }) });
+  });
+
+  it("takes an EmailTransport, and react content without text", () => {
+    const transport: EmailTransport = {
+      name: "custom",
+      react: true,
+      sendEmail: async (_email, { idempotencyKey, signal, deadline }) => {
+        expectTypeOf(idempotencyKey).toEqualTypeOf<string>();
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+        expectTypeOf(deadline).toEqualTypeOf<number>();
+        return { id: "e1" };
+      },
+    };
+    welcomeEmail({ transport, from, render: () => ({ react: { type: "p" } }) });
+    welcomeEmail({ transport: { name: "void", sendEmail: async () => {} }, from });
   });
 });

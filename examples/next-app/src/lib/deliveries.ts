@@ -2,10 +2,12 @@ import type { DispatchRecord } from "./dispatches.ts";
 
 export type { DispatchBar, DispatchRecord } from "./dispatches.ts";
 
-/** One email the SMTP emulator accepted. */
+/** One email the SMTP emulator (or the Resend emulator) accepted. */
 export interface DeliveredEmail {
   /** Stable across polls: its place in the order of arrival. */
   key: string;
+  /** The emulator that received it. */
+  via: "smtp" | "resend";
   to: string[];
   from: string;
   subject: string;

@@ -20,6 +20,7 @@ function lists(inbox: EmulatorsInbox) {
     emails: inbox.smtp.messages
       .map((mail, index) => ({
         key: `mail-${index}`,
+        via: "smtp" as const,
         to: mail.envelope.to,
         from: mail.from,
         subject: mail.subject,
@@ -27,6 +28,20 @@ function lists(inbox: EmulatorsInbox) {
         html: mail.html,
         receivedAt: mail.receivedAt,
         signInLink: SIGN_IN_LINK.exec(mail.text)?.[0],
+      }))
+      .reverse(),
+    // An inbox of an older bin has no Resend.
+    resend: (inbox.resend?.emails ?? [])
+      .map((email, index) => ({
+        key: `resend-${index}`,
+        via: "resend" as const,
+        to: email.to,
+        from: email.from,
+        subject: email.subject,
+        text: email.text ?? "",
+        html: email.html,
+        receivedAt: Date.parse(email.created_at) || undefined,
+        signInLink: undefined,
       }))
       .reverse(),
     slack: inbox.slack.messages
@@ -125,10 +140,15 @@ export async function readDeliveries(services: Services): Promise<Omit<Deliverie
     targets[name].emulated = url !== undefined && sameServer(targets[name].endpoint, url);
   }
   const all = lists(inbox);
+  // The welcome email over Resend, when the app sends it to the Resend emulator, lists with the mail.
+  const resend =
+    services.resend && inbox.resend && sameServer(services.resend.endpoint, inbox.resend.url)
+      ? all.resend
+      : [];
   return {
     targets,
     reachable: true,
-    emails: targets.smtp.emulated ? all.emails : [],
+    emails: [...resend, ...(targets.smtp.emulated ? all.emails : [])],
     slack: targets.slack.emulated ? all.slack : [],
     customers: targets.stripe.emulated ? all.customers : [],
     segment: targets.segment.emulated ? all.segment : [],

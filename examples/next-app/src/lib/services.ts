@@ -3,6 +3,7 @@ import { Analytics } from "@segment/analytics-node";
 import { WebClient } from "@slack/web-api";
 import nodemailer from "nodemailer";
 import { PostHog } from "posthog-node";
+import { Resend } from "resend";
 import Stripe from "stripe";
 
 /**
@@ -18,6 +19,8 @@ export interface Services {
   segment: SegmentService;
   posthog: PostHogService;
   webhook: WebhookService;
+  /** The welcome email's transport when it is Resend (`EMAIL_TRANSPORT=resend`, or `RESEND_API_KEY` set). */
+  resend: ResendService | undefined;
   /** Where the emulators' `GET /_inbox` answers: what the deliveries page shows. */
   inboxUrl: string;
 }
@@ -65,6 +68,12 @@ export interface WebhookService {
   secret: string;
 }
 
+/** Resend's API, for the welcome email only: magic links still go through SMTP (next-auth's provider). */
+export interface ResendService {
+  endpoint: string;
+  client: Resend;
+}
+
 const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
 
 /**
@@ -86,6 +95,8 @@ const EMULATOR_FALLBACKS = {
   posthogApiKey: EMULATOR_DEFAULTS.posthogApiKey,
   webhookUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.webhook}/webhook`,
   webhookSecret: EMULATOR_DEFAULTS.webhookSecret,
+  resendBaseUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.resend}`,
+  resendApiKey: EMULATOR_DEFAULTS.resendApiKey,
   inboxUrl: `http://${EMULATOR_HOST}:${EMULATOR_PORTS.inbox}/_inbox`,
 } as const;
 
@@ -206,6 +217,22 @@ function webhook(env: Env): WebhookService {
   };
 }
 
+function resend(env: Env): ResendService | undefined {
+  const key = env("RESEND_API_KEY");
+  const transport = env("EMAIL_TRANSPORT") ?? (key ? "resend" : "smtp");
+  if (transport !== "resend" && transport !== "smtp") {
+    throw new TypeError('EMAIL_TRANSPORT must be "smtp" or "resend"');
+  }
+  if (transport === "smtp") return undefined;
+  // Resend's own API with a key; the emulator's (and its key) without one.
+  const baseUrl =
+    env("RESEND_BASE_URL") ?? (key ? "https://api.resend.com" : EMULATOR_FALLBACKS.resendBaseUrl);
+  return {
+    endpoint: baseUrl,
+    client: new Resend(key ?? EMULATOR_FALLBACKS.resendApiKey, { baseUrl }),
+  };
+}
+
 /** Makes the clients from environment variables (the README lists each one). */
 export function createServices(
   variables: Record<string, string | undefined> = process.env,
@@ -218,6 +245,7 @@ export function createServices(
     segment: segment(env),
     posthog: posthog(env),
     webhook: webhook(env),
+    resend: resend(env),
     inboxUrl: env("AUTH_RECIPES_INBOX_URL") ?? EMULATOR_FALLBACKS.inboxUrl,
   };
 }

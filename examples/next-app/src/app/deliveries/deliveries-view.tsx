@@ -44,7 +44,8 @@ function Email({ mail }: { mail: DeliveredEmail }) {
         <strong>{mail.subject}</strong>
       </div>
       <div className="meta">
-        to {mail.to.join(", ")} · from {mail.from} · {time(mail.receivedAt)}
+        to {mail.to.join(", ")} · from {mail.from} · {mail.via === "resend" ? "via Resend · " : ""}
+        {time(mail.receivedAt)}
       </div>
       {mail.signInLink ? (
         <p>

@@ -1,0 +1,2 @@
+export { ResendError } from "./errors.ts";
+export { resendTransport } from "./resend-transport.ts";
