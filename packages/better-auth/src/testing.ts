@@ -7,6 +7,7 @@ import {
   type RecipeError,
   type RecipeInput,
 } from "@auth-recipes/core";
+import { prefixed } from "@auth-recipes/core/kit";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { authRecipes } from "./auth-recipes.ts";
@@ -99,7 +100,7 @@ export function betterAuthHost(options: BetterAuthHostOptions = {}): RecipeHost 
       const durationMs = await run(operation, plugin, options);
       await handedOver;
       if (!report) {
-        throw new Error(`[auth-recipes/better-auth] better-auth fired no hook for ${event}`);
+        throw new Error(prefixed("better-auth", `better-auth fired no hook for ${event}`));
       }
       return { report, errors, durationMs };
     },

@@ -1,23 +1,10 @@
 import { type AttemptTrace, traceAttempt, tracing } from "./diagnostics.ts";
 import { timeoutError } from "./errors.ts";
 import type { EventName } from "./events.ts";
+import type { AttemptOutcome } from "./outcomes.ts";
 import type { HandlerContext } from "./recipe.ts";
 import type { Route } from "./routes.ts";
 import { skipReason } from "./skip.ts";
-
-/** How one attempt of one handler ended: what {@link runAttempt} resolves with. */
-export interface AttemptOutcome {
-  /** `"skipped"` when the handler returned or threw `skip(reason)`; `"rejected"` when it threw, rejected or timed out. */
-  status: "fulfilled" | "rejected" | "skipped";
-  /** What the attempt threw or rejected with (the timeout error when it timed out), when rejected. */
-  error?: unknown;
-  /** The reason given to `skip()`, when skipped. */
-  reason?: string;
-  /** Whether the attempt ran past its route's `timeoutMs`. */
-  timedOut: boolean;
-  /** From the attempt's start to its end, in ms. */
-  durationMs: number;
-}
 
 /** A dispatch id, or the lazy holder of one: most dispatches never read it. */
 interface DispatchIdHolder {

@@ -1,10 +1,11 @@
 import { configError } from "./config-error.ts";
 import { defaultOnError } from "./default-on-error.ts";
 import { type DispatchTrace, traceDispatch, traceResults, tracing } from "./diagnostics.ts";
-import { contain, DispatchId, type HandlerResult, ignoreRejection, runRoute } from "./dispatch.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
+import type { HandlerResult } from "./outcomes.ts";
 import { type RecipeInput, type RouteOptions, resolveRoutes } from "./routes.ts";
+import { contain, DispatchId, ignoreRejection, runRoute } from "./run-route.ts";
 
 /** Options for {@link composeEvents}; a recipe's own `timeoutMs` and `retry` override them. */
 export interface ComposeOptions extends RouteOptions {

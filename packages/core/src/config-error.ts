@@ -1,4 +1,17 @@
 /**
+ * A message of `pkg`'s: `[auth-recipes/<pkg>] <message>`, the one way every package names itself in an
+ * error (a CI check refuses the prefix written by hand outside core).
+ *
+ * @example
+ * ```ts
+ * throw new Error(prefixed("testing", "the emulator did not start"));
+ * ```
+ */
+export function prefixed(pkg: string, message: string): string {
+  return `[auth-recipes/${pkg}] ${message}`;
+}
+
+/**
  * A configuration error for `pkg`: a `TypeError` whose message reads `[auth-recipes/<pkg>] <message>`.
  * Returned, not thrown, so that the call site reads `throw configError(...)` and TypeScript sees the throw.
  *
@@ -8,7 +21,7 @@
  * ```
  */
 export function configError(pkg: string, message: string): TypeError {
-  return new TypeError(`[auth-recipes/${pkg}] ${message}`);
+  return new TypeError(prefixed(pkg, message));
 }
 
 /**
@@ -21,7 +34,7 @@ export function configError(pkg: string, message: string): TypeError {
  * ```
  */
 export function configRangeError(pkg: string, message: string): RangeError {
-  return new RangeError(`[auth-recipes/${pkg}] ${message}`);
+  return new RangeError(prefixed(pkg, message));
 }
 
 /**

@@ -2,9 +2,8 @@
 // library exposes its work to APM agents (undici and fastify do the same). The module is loaded through
 // `process.getBuiltinModule`, never a static `node:` import, so core stays importable on the edge runtime
 // and in browsers, where the channels are simply absent.
-import type { AttemptOutcome } from "./attempt.ts";
-import type { HandlerResult } from "./dispatch.ts";
 import type { EventName } from "./events.ts";
+import type { AttemptOutcome, HandlerResult, Outcome } from "./outcomes.ts";
 import { redact } from "./redact.ts";
 
 /**
@@ -32,7 +31,7 @@ export interface DispatchTraceResult {
   /** The recipe's name. */
   recipe: string;
   /** How it ended. */
-  status: "fulfilled" | "rejected" | "skipped";
+  status: Outcome;
   /** Attempts made, counting from 1. */
   attempts: number;
 }
@@ -66,7 +65,7 @@ export interface AttemptTrace {
   /** The dispatch's id; in a worker, the id of the dispatch that queued the job. */
   dispatchId: string;
   /** Set before `asyncStart`: how the attempt ended. */
-  outcome?: "fulfilled" | "rejected" | "skipped";
+  outcome?: Outcome;
   /** Set before `asyncStart`: whether the attempt ran past its timeout. */
   timedOut?: boolean;
   /**

@@ -11,7 +11,6 @@ export {
   type EnqueueTrace,
   TRACING_CHANNELS,
 } from "./diagnostics.ts";
-export type { HandlerResult } from "./dispatch.ts";
 export { RecipeError } from "./errors.ts";
 export {
   type AuthAccount,
@@ -25,6 +24,7 @@ export {
   type EventName,
   type Register,
 } from "./events.ts";
+export type { HandlerResult } from "./outcomes.ts";
 export {
   type Awaitable,
   defineRecipe,

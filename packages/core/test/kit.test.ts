@@ -43,6 +43,7 @@ describe("the kit's configuration errors", () => {
         "cutText",
         "defaultOnError",
         "isNetworkError",
+        "prefixed",
         "publicError",
         "redact",
         "requiredOption",

@@ -7,7 +7,7 @@ import type {
   Skip,
 } from "@auth-recipes/core";
 import { skip } from "@auth-recipes/core";
-import { configError, requiredOption, usableEmail } from "@auth-recipes/core/kit";
+import { configError, prefixed, requiredOption, usableEmail } from "@auth-recipes/core/kit";
 import type Stripe from "stripe";
 import { customerName } from "./customer-fields.ts";
 import {
@@ -94,7 +94,6 @@ export interface StripeCustomerOptions {
 }
 
 const PKG = "stripe";
-const PREFIX = `[auth-recipes/${PKG}]`;
 
 function checkOptions(options: StripeCustomerOptions): void {
   if (typeof options !== "object" || options === null) {
@@ -140,7 +139,9 @@ function caller(context: HandlerContext, secrets: readonly string[]): Call {
   return async (action, run, key) => {
     const left = context.deadline - Date.now();
     if (left <= 0) {
-      const error = new Error(`${PREFIX} ${action} not sent: the attempt's deadline has passed`);
+      const error = new Error(
+        prefixed(PKG, `${action} not sent: the attempt's deadline has passed`),
+      );
       error.name = "TimeoutError";
       throw error;
     }
@@ -321,7 +322,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
       const own = await findOwn(call, userId, params.email);
       if (own) return own;
       throw new StripeCustomerError(
-        `${PREFIX} customers.create: the user's idempotency key was used before, but the customer it made is not found yet (search lags behind writes)`,
+        `customers.create: the user's idempotency key was used before, but the customer it made is not found yet (search lags behind writes)`,
         { retryable: true, stripeType: "StripeIdempotencyError", cause: error },
       );
     }

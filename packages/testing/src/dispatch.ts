@@ -7,6 +7,7 @@ import {
   type RecipeError,
   type RecipeInput,
 } from "@auth-recipes/core";
+import { prefixed } from "@auth-recipes/core/kit";
 
 /** What {@link dispatchEvent} saw core report for one event. */
 export interface DispatchedEvent {
@@ -57,12 +58,12 @@ export async function dispatchEvent<E extends EventName>(
     },
   });
   const callback = composed[event] as ((message: EventMessages[E]) => Promise<void>) | undefined;
-  if (!callback) throw new TypeError(`[auth-recipes/testing] no recipe handles ${event}`);
+  if (!callback) throw new TypeError(prefixed("testing", `no recipe handles ${event}`));
   const started = performance.now();
   await callback(message);
   const durationMs = performance.now() - started;
   // With waitUntil the callback resolves before the handlers settle: wait for what it handed over.
   await handedOver;
-  if (!report) throw new Error("[auth-recipes/testing] composeEvents reported nothing");
+  if (!report) throw new Error(prefixed("testing", "composeEvents reported nothing"));
   return { report, errors, durationMs };
 }

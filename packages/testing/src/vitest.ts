@@ -1,3 +1,4 @@
+import { prefixed } from "@auth-recipes/core/kit";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { conformanceChecks } from "./conformance/checks.ts";
 import type { RecipeTestConfig } from "./conformance/config.ts";
@@ -48,7 +49,7 @@ export function testRecipe<E extends Emulator, O extends object>(
       it(
         check.title,
         async () => {
-          if (!emulator) throw new Error("[auth-recipes/testing] the emulator did not start");
+          if (!emulator) throw new Error(prefixed("testing", "the emulator did not start"));
           await check.run(emulator);
         },
         testTimeoutMs,

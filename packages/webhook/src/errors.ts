@@ -1,4 +1,4 @@
-import { UpstreamError, type UpstreamErrorOptions } from "@auth-recipes/core/kit";
+import { prefixed, UpstreamError, type UpstreamErrorOptions } from "@auth-recipes/core/kit";
 
 /**
  * The receiver did not take a delivery: it answered with a status that is not 2xx (a redirect
@@ -37,7 +37,7 @@ export class InvalidWebhookError extends Error {
   readonly reason: InvalidWebhookReason;
 
   constructor(reason: InvalidWebhookReason, message: string) {
-    super(`[auth-recipes/webhook] ${message}`);
+    super(prefixed("webhook", message));
     this.reason = reason;
   }
 }

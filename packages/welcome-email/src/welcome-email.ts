@@ -9,7 +9,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
-import { configError } from "@auth-recipes/core/kit";
+import { configError, prefixed } from "@auth-recipes/core/kit";
 import { addressProblem } from "./address.ts";
 import {
   defaultContent,
@@ -173,7 +173,7 @@ function isUpstreamError(error: unknown): boolean {
 }
 
 function contentError(message: string): never {
-  throw Object.assign(new TypeError(`[auth-recipes/${PKG}] ${message}`), { retryable: false });
+  throw Object.assign(new TypeError(prefixed(PKG, message)), { retryable: false });
 }
 
 const CONTENT_SHAPE =

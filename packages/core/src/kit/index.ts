@@ -1,10 +1,11 @@
 // The recipe kit: what every recipe and every host of recipes needs, on its own subpath so that core's
 // main entry, which next-auth apps import, does not carry the bytes of helpers only recipes use.
-export { type AttemptOutcome, runAttempt } from "../attempt.ts";
-export { configError, configRangeError, requiredOption } from "../config-error.ts";
+export { runAttempt } from "../attempt.ts";
+export { configError, configRangeError, prefixed, requiredOption } from "../config-error.ts";
 export { defaultOnError } from "../default-on-error.ts";
 export { publicError, traceEnqueue } from "../diagnostics.ts";
 export { isNetworkError } from "../network.ts";
+export type { AttemptOutcome } from "../outcomes.ts";
 export { type RedactOptions, redact } from "../redact.ts";
 export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";

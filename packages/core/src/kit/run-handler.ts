@@ -1,14 +1,15 @@
 // The one runner: what composeEvents does for each handler, for every other host of recipes (a queue
 // worker, a queue's in-process fallback, another auth library's hooks), so none keeps a copy of the loop,
 // the retry decision or the default onError.
-import { type AttemptOutcome, attemptOnce } from "../attempt.ts";
+import { attemptOnce } from "../attempt.ts";
 import type { DispatchReport } from "../compose.ts";
 import { defaultOnError } from "../default-on-error.ts";
 import { publicError } from "../diagnostics.ts";
-import { contain, DispatchId, type HandlerResult, type RunSteps, runRoute } from "../dispatch.ts";
 import type { RecipeError } from "../errors.ts";
+import type { AttemptOutcome, HandlerResult } from "../outcomes.ts";
 import type { Route } from "../routes.ts";
 import type { RetryLater, RunBounds } from "../run-bounds.ts";
+import { contain, DispatchId, type RunSteps, runRoute } from "../run-route.ts";
 
 /** Options for {@link runHandler}. */
 export interface RunHandlerOptions extends RunBounds {

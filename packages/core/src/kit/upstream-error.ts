@@ -1,3 +1,4 @@
+import { prefixed } from "../config-error.ts";
 import { SAFE_TO_LOG } from "../errors.ts";
 import { redact } from "../redact.ts";
 
@@ -50,7 +51,7 @@ export class UpstreamError extends Error {
   declare readonly unsafeCause: unknown;
 
   constructor(pkg: string, message: string, options: UpstreamErrorOptions = {}) {
-    super(`[auth-recipes/${pkg}] ${redact(message, options)}`);
+    super(prefixed(pkg, redact(message, options)));
     const { retryable, retryAfterMs, status, code } = options;
     if (typeof retryable === "boolean") this.retryable = retryable;
     if (typeof retryAfterMs === "number" && retryAfterMs >= 0) this.retryAfterMs = retryAfterMs;

@@ -1,5 +1,6 @@
 // What every check does around the recipe: bound its timeout, start from a clean emulator, build the
 // recipe without crashing, find its default events and dispatch one event through core.
+
 import {
   EVENT_NAMES,
   type EventName,
@@ -7,6 +8,7 @@ import {
   type Recipe,
   type RecipeError,
 } from "@auth-recipes/core";
+import { prefixed } from "@auth-recipes/core/kit";
 import type { DispatchedEvent } from "../dispatch.ts";
 import type { Emulator } from "../emulator/types.ts";
 import type { RecipeTestConfig } from "./config.ts";
@@ -19,7 +21,7 @@ const DEFAULT_TIMEOUT_MS = 1000;
 export function timeoutOf(config: { timeoutMs?: number | undefined }): number {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new RangeError('[auth-recipes/testing] option "timeoutMs" must be a positive number');
+    throw new RangeError(prefixed("testing", 'option "timeoutMs" must be a positive number'));
   }
   return timeoutMs;
 }

@@ -1,4 +1,5 @@
 import type { ComposeOptions, EventMessages, EventName, RecipeInput } from "@auth-recipes/core";
+import { prefixed } from "@auth-recipes/core/kit";
 import { type DispatchedEvent, dispatchEvent } from "../dispatch.ts";
 
 /**
@@ -50,7 +51,10 @@ export function hostOf(config: { host?: RecipeHost | undefined }): RecipeHost {
     typeof host.dispatch !== "function"
   ) {
     throw new TypeError(
-      '[auth-recipes/testing] option "host" must be an object with a "name" and a "dispatch" function',
+      prefixed(
+        "testing",
+        'option "host" must be an object with a "name" and a "dispatch" function',
+      ),
     );
   }
   return host;

@@ -1,3 +1,4 @@
+import { prefixed } from "@auth-recipes/core/kit";
 import type { FaultState } from "./faults.ts";
 import type { Listener } from "./listener.ts";
 import type { Emulator, RecordedRequest } from "./types.ts";
@@ -49,7 +50,7 @@ export function emulatorBase<
     delay: (ms) => faults.delay(ms),
     down: stop,
     async up() {
-      if (closed) throw new Error("[auth-recipes/testing] up(): the emulator is closed");
+      if (closed) throw new Error(prefixed("testing", "up(): the emulator is closed"));
       faults.clear();
       await listener.resume();
     },

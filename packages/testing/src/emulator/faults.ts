@@ -25,7 +25,7 @@ export class FaultState<Failure extends { times: number }, Hang = true> {
   /** Sets the failure, after checking its count. */
   fail(failure: Failure): void {
     if (!(failure.times >= 0)) {
-      throw new RangeError('[auth-recipes/testing] fail(): "times" must be ≥ 0');
+      throw new RangeError(prefixed("testing", 'fail(): "times" must be ≥ 0'));
     }
     this.failure = failure;
   }
@@ -40,7 +40,7 @@ export class FaultState<Failure extends { times: number }, Hang = true> {
 
   /** Sets the delay of every answer, after checking it. */
   delay(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError("[auth-recipes/testing] delay(): ms must be ≥ 0");
+    if (!(ms >= 0)) throw new RangeError(prefixed("testing", "delay(): ms must be ≥ 0"));
     this.delayMs = ms;
   }
 
@@ -81,3 +81,5 @@ export class FaultState<Failure extends { times: number }, Hang = true> {
     for (const done of [...this.#waiting]) done();
   }
 }
+
+import { prefixed } from "@auth-recipes/core/kit";

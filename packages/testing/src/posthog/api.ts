@@ -1,3 +1,4 @@
+import { prefixed } from "@auth-recipes/core/kit";
 import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
@@ -67,7 +68,7 @@ function invalidity(event: unknown, index: number): string | undefined {
  */
 export async function startPostHogApi(options: PostHogApiOptions = {}): Promise<PostHogEmulator> {
   const apiKey = options.apiKey ?? EMULATOR_DEFAULTS.posthogApiKey;
-  if (!apiKey) throw new TypeError('[auth-recipes/testing] option "apiKey" must not be empty');
+  if (!apiKey) throw new TypeError(prefixed("testing", 'option "apiKey" must not be empty'));
   const batches: PostHogBatch[] = [];
   const events: PostHogEvent[] = [];
   let drops = 0;
@@ -146,7 +147,7 @@ export async function startPostHogApi(options: PostHogApiOptions = {}): Promise<
     });
   };
   const count = (times: number, what: string) => {
-    if (!(times >= 0)) throw new RangeError(`[auth-recipes/testing] ${what}: "times" must be ≥ 0`);
+    if (!(times >= 0)) throw new RangeError(prefixed("testing", `${what}: "times" must be ≥ 0`));
     return times;
   };
   return extendEmulator(emulator, {

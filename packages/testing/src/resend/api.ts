@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { prefixed } from "@auth-recipes/core/kit";
 import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
@@ -251,7 +252,7 @@ export async function startResendApi(options: ResendApiOptions = {}): Promise<Re
     },
     dropAfterStoring(times = 1) {
       if (!(times >= 0)) {
-        throw new RangeError('[auth-recipes/testing] dropAfterStoring(): "times" must be ≥ 0');
+        throw new RangeError(prefixed("testing", 'dropAfterStoring(): "times" must be ≥ 0'));
       }
       drops = times;
     },

@@ -1,3 +1,4 @@
+import { prefixed } from "@auth-recipes/core/kit";
 import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type {
@@ -159,7 +160,7 @@ function basicKey(header: string): string | undefined {
  */
 export async function startSegmentApi(options: SegmentApiOptions = {}): Promise<SegmentEmulator> {
   const writeKey = options.writeKey ?? EMULATOR_DEFAULTS.segmentWriteKey;
-  if (!writeKey) throw new TypeError('[auth-recipes/testing] option "writeKey" must not be empty');
+  if (!writeKey) throw new TypeError(prefixed("testing", 'option "writeKey" must not be empty'));
   const batches: SegmentBatch[] = [];
   const messages: SegmentMessage[] = [];
 

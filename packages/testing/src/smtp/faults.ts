@@ -1,5 +1,6 @@
 // What fail() and hang() mean in SMTP: a reply code at a stage of the exchange, and the stage from
 // which the emulator stops answering.
+import { prefixed } from "@auth-recipes/core/kit";
 import type { SmtpFailOptions, SmtpHangOptions, SmtpStage } from "./types.ts";
 
 /** The stages in the order an exchange reaches them. */
@@ -21,7 +22,7 @@ export function smtpError(code: number, message: string): Error {
 function checkStage(method: string, at: SmtpStage): SmtpStage {
   if (!STAGES.includes(at)) {
     throw new RangeError(
-      `[auth-recipes/testing] ${method}(): "at" must be one of ${STAGES.join(", ")}`,
+      prefixed("testing", `${method}(): "at" must be one of ${STAGES.join(", ")}`),
     );
   }
   return at;
@@ -31,7 +32,7 @@ function checkStage(method: string, at: SmtpStage): SmtpStage {
 export function smtpFailure(options: SmtpFailOptions): SmtpFailure {
   const status = options.status ?? 451;
   if (!(Number.isInteger(status) && status >= 200 && status <= 599)) {
-    throw new RangeError('[auth-recipes/testing] fail(): "status" must be an SMTP reply code');
+    throw new RangeError(prefixed("testing", 'fail(): "status" must be an SMTP reply code'));
   }
   const { body } = options;
   return {

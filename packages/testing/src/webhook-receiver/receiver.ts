@@ -1,3 +1,4 @@
+import { prefixed } from "@auth-recipes/core/kit";
 import { Webhook } from "standardwebhooks";
 import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
@@ -58,7 +59,7 @@ export async function startWebhookReceiver(
   try {
     verifier = new Webhook(secret);
   } catch {
-    throw new TypeError('[auth-recipes/testing] option "secret" must be a "whsec_…" secret');
+    throw new TypeError(prefixed("testing", 'option "secret" must be a "whsec_…" secret'));
   }
   const deliveries: WebhookDelivery[] = [];
   let fault: { fault: WebhookReceiverFault; times: number } | undefined;
@@ -170,7 +171,7 @@ export async function startWebhookReceiver(
     },
     respond(next: WebhookReceiverFault, times = 1) {
       if (!(times >= 0))
-        throw new RangeError('[auth-recipes/testing] respond(): "times" must be ≥ 0');
+        throw new RangeError(prefixed("testing", 'respond(): "times" must be ≥ 0'));
       fault = { fault: next, times };
     },
     async close() {

@@ -1,25 +1,10 @@
-import { type AttemptOutcome, attemptOnce } from "./attempt.ts";
+import { attemptOnce } from "./attempt.ts";
 import { newDispatchId } from "./dispatch-id.ts";
 import { RecipeError } from "./errors.ts";
+import type { AttemptOutcome, HandlerResult } from "./outcomes.ts";
 import { backoffDelay, type RetryPolicy, retryDelay } from "./retry.ts";
 import type { Route } from "./routes.ts";
 import type { RetryLater } from "./run-bounds.ts";
-
-/** How one handler ended in one dispatch. */
-export interface HandlerResult {
-  /** The recipe's name. */
-  recipe: string;
-  /** `"skipped"` when the handler returned or threw `skip(reason)`. */
-  status: "fulfilled" | "rejected" | "skipped";
-  /** Attempts made, counting from 1. */
-  attempts: number;
-  /** From the first attempt's start to the handler's end, in ms. */
-  durationMs: number;
-  /** The error passed to `onError`, when rejected. */
-  error?: RecipeError;
-  /** The reason given to `skip()`, when skipped. */
-  reason?: string;
-}
 
 /** A dispatch's id, drawn on first use: most dispatches never need one (no onSettled, no idempotency). */
 export class DispatchId {
