@@ -1,25 +1,24 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { APP_DIR, NEXT_BIN, run } from "./processes.ts";
 
 export const REPO_ROOT: string = join(APP_DIR, "..", "..");
 
 /**
- * The workspace packages the app imports at run time, built to their `dist/` as users install them
- * (testing for its emulators' defaults, and the emulators' bin the demo runs).
+ * The workspace packages the app imports at run time, built to their `dist/` as users install them: every
+ * `@auth-recipes/*` dependency in the app's package.json (testing for its emulators' defaults and the
+ * emulators' bin the demo runs; bullmq for queue mode), so a recipe added to the app is built with no
+ * list to edit.
  */
-export const RECIPE_PACKAGES: readonly string[] = [
-  "core",
-  "welcome-email",
-  "slack",
-  "stripe",
-  "segment",
-  "posthog",
-  "webhook",
-  "testing",
-  // Queue mode's enqueue and worker.
-  "bullmq",
-];
+export const RECIPE_PACKAGES: readonly string[] = (() => {
+  const manifest = JSON.parse(readFileSync(join(APP_DIR, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  return Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })
+    .filter((name) => name.startsWith("@auth-recipes/"))
+    .map((name) => name.slice("@auth-recipes/".length));
+})();
 
 /** The pnpm the repository pins (a root dev dependency), so nothing is fetched or installed. */
 function pnpmBin(): string {
