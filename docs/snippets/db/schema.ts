@@ -1,5 +1,5 @@
 // The tables @auth/drizzle-adapter expects (SQLite), with one column of our own on the user.
-import type { AdapterAccountType } from "@auth/core/adapters";
+import type { AdapterAccount } from "next-auth/adapters";
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable("user", {
@@ -26,7 +26,7 @@ export const accounts = sqliteTable(
     userId: text("userId")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    type: text("type").$type<AdapterAccountType>().notNull(),
+    type: text("type").$type<AdapterAccount["type"]>().notNull(),
     provider: text("provider").notNull(),
     providerAccountId: text("providerAccountId").notNull(),
     refresh_token: text("refresh_token"),
