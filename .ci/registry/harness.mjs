@@ -164,10 +164,8 @@ export function createHarness(name, { timeoutMs: budgetMs = 1_200_000 } = {}) {
     );
     children.add(child);
     let output = "";
-    let stdout = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;
-      stdout += chunk;
     });
     child.stderr.on("data", (chunk) => {
       output += chunk;

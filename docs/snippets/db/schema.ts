@@ -1,6 +1,7 @@
 // The tables @auth/drizzle-adapter expects (SQLite), with one column of our own on the user.
-import type { AdapterAccount } from "next-auth/adapters";
+
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { AdapterAccount } from "next-auth/adapters";
 
 export const users = sqliteTable("user", {
   id: text("id")
