@@ -2,7 +2,8 @@
 // The registry test: the packages go through the project's own release path to a local npm registry,
 // and fresh apps outside the workspace install them from it with npm, as the READMEs say, and use them.
 //
-// 1. Verdaccio (pinned below) on 127.0.0.1, on a free port, with its storage in a temp folder.
+// 1. Verdaccio (pinned in harness.mjs, shared with getting-started.mjs) on 127.0.0.1, on a free port,
+//    with its storage in a temp folder.
 // 2. A throwaway clone of this repository (HEAD, as branch main: changesets reads the git history), where
 //    `changeset version` then `pnpm release` (build, then `changeset publish`) publish every package.
 //    The repository itself is not touched.
@@ -20,109 +21,21 @@
 // Writes .ci/results/registry.json (numPassedTests/numFailedTests, which .ci/run's summary adds up) and
 // ends with `registry: N passed, M failed`. Exits 1 when a check failed. Bounded: every command has a
 // timeout, and the whole run stops after 20 minutes.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { createHarness, ROOT, VERDACCIO } from "./harness.mjs";
 
-const VERDACCIO = "6.8.0";
 const NEXT_AUTH = { v4: "next-auth@4.24.15", v5: "next-auth@5.0.0-beta.32" };
 const TYPESCRIPT = "typescript@5.9.3";
 const TYPESCRIPT_7 = "typescript@7.0.2";
 const TYPES_NODE = "@types/node@^20.19.0";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, "..", "..");
-const RESULTS = join(ROOT, ".ci", "results");
-const work = mkdtempSync(join(tmpdir(), "auth-recipes-registry-"));
-const logs = join(work, "logs");
-mkdirSync(logs);
-// npm's audit and funding requests are not part of an install; without them nothing else goes out.
-const npmEnv = {
-  ...process.env,
-  npm_config_audit: "false",
-  npm_config_fund: "false",
-  npm_config_update_notifier: "false",
-};
-delete npmEnv.npm_config_registry;
-
-const results = [];
-const children = new Set();
-let logCount = 0;
-
-/** Runs a command, its output to a log file; rejects with the output's tail when it fails or overruns. */
-async function run(command, args, { cwd, env = npmEnv, timeoutMs = 180_000, name = command } = {}) {
-  const log = join(
-    logs,
-    `${String(++logCount).padStart(2, "0")}-${name.replace(/[^\w.-]+/g, "_")}.log`,
-  );
-  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const [code, signal] = await once(child, "close");
-  clearTimeout(timer);
-  children.delete(child);
-  writeFileSync(log, `$ ${command} ${args.join(" ")}\n(in ${cwd})\n${output}`);
-  if (code !== 0) {
-    const why = signal ? `killed after ${timeoutMs} ms` : `exit ${code}`;
-    throw new Error(
-      `${command} ${args.join(" ")}: ${why}\n${output.trim().split("\n").slice(-30).join("\n")}`,
-    );
-  }
-  return output;
-}
-
-/** Runs one check and records it; its line goes to `print` (the two apps run at once, each buffering). */
-async function check(name, fn, print = console.log) {
-  const started = Date.now();
-  try {
-    const detail = await fn();
-    results.push({ name, status: "passed", durationMs: Date.now() - started });
-    print(`  ✓ ${name} (${Date.now() - started} ms)${detail ? ` ${detail}` : ""}`);
-  } catch (error) {
-    results.push({
-      name,
-      status: "failed",
-      durationMs: Date.now() - started,
-      message: String(error?.message ?? error),
-    });
-    print(
-      `  ✗ ${name} (${Date.now() - started} ms)\n${String(error?.stack ?? error).replace(/^/gm, "      ")}`,
-    );
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+const { work, check, run, installVerdaccio, startVerdaccio, release, results, finish } =
+  createHarness("registry");
 
 /** The files of a .tgz, by path: enough of tar for npm's tarballs (ustar headers, regular files). */
 function untar(tgz) {
@@ -144,84 +57,6 @@ function untar(tgz) {
   return files;
 }
 
-/** Verdaccio, installed once per machine outside the repository (npm, with the node-fetch override). */
-async function installVerdaccio() {
-  const dir = join(homedir(), ".cache", "auth-recipes", `verdaccio-${VERDACCIO}`);
-  const bin = join(dir, "node_modules", "verdaccio", "bin", "verdaccio");
-  if (existsSync(bin)) return { dir, bin };
-  mkdirSync(dir, { recursive: true });
-  // Verdaccio 6.8's node-fetch range pulls a release that needs Node 22; 2.7.0 runs on Node 20.
-  const manifest = {
-    private: true,
-    dependencies: { verdaccio: VERDACCIO },
-    overrides: { "node-fetch": "2.7.0" },
-  };
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  await run("npm", ["install", "--no-save", "--loglevel=error"], {
-    cwd: dir,
-    name: "install-verdaccio",
-  });
-  return { dir, bin };
-}
-
-async function startVerdaccio(bin) {
-  const port = await freePort();
-  const home = join(work, "verdaccio");
-  mkdirSync(home);
-  writeFileSync(
-    join(home, "config.yaml"),
-    [
-      "storage: ./storage",
-      "auth:",
-      "  htpasswd:",
-      "    file: ./htpasswd",
-      // No uplinks: this registry holds only what the release publishes; npm gets the rest elsewhere.
-      "uplinks: {}",
-      "packages:",
-      "  '**':",
-      "    access: $all",
-      "    publish: $authenticated",
-      "log: { type: stdout, format: pretty, level: warn }",
-      "",
-    ].join("\n"),
-  );
-  const child = spawn(
-    process.execPath,
-    [bin, "--config", join(home, "config.yaml"), "--listen", `127.0.0.1:${port}`],
-    {
-      cwd: home,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  children.add(child);
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`verdaccio exited:\n${output}`);
-    try {
-      if ((await fetch(`${url}/-/ping`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`verdaccio did not answer within 60 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  // A user for the release to publish as (what `npm adduser` does).
-  const response = await fetch(`${url}/-/user/org.couchdb.user:release`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: "release", password: "release-test-password" }),
-  });
-  const { token } = await response.json();
-  if (!token) throw new Error(`verdaccio refused the user: ${response.status}`);
-  return { url, token, child };
-}
-
 /** The `npm install …` lines of a README's Install section, as a user would type them. */
 function readmeInstallLines(readme) {
   const install = readme.split(/^## /m).find((section) => section.startsWith("Install"));
@@ -230,55 +65,6 @@ function readmeInstallLines(readme) {
     .flatMap((block) => block[1].split("\n"))
     .map((line) => line.trim())
     .filter((line) => /^npm (install|i|add)\b/.test(line));
-}
-
-async function release(registry) {
-  const repo = join(work, "repo");
-  await run("git", ["clone", "--quiet", "--no-hardlinks", ROOT, repo], { name: "clone" });
-  await run("git", ["checkout", "--quiet", "-B", "main"], { cwd: repo, name: "branch-main" });
-  // The store is warm from the workspace's own install: this links, it does not download.
-  await run(
-    "pnpm",
-    [
-      "install",
-      "--frozen-lockfile",
-      "--prefer-offline",
-      "--filter",
-      "auth-recipes",
-      "--filter",
-      "./packages/*",
-    ],
-    {
-      cwd: repo,
-      env: process.env,
-      name: "pnpm-install",
-    },
-  );
-  const host = registry.url.replace(/^http:/, "");
-  writeFileSync(
-    join(repo, ".npmrc"),
-    `registry=${registry.url}/\n${host}/:_authToken=${registry.token}\n`,
-  );
-  const env = { ...process.env, npm_config_registry: `${registry.url}/` };
-  // As a maintainer releases: `changeset version`, then what the release needs written from the new
-  // versions (opentelemetry's src/version.ts).
-  await run("pnpm", ["run", "version-packages"], {
-    cwd: repo,
-    env,
-    name: "changeset-version",
-  });
-  const output = await run("pnpm", ["run", "release"], {
-    cwd: repo,
-    env,
-    timeoutMs: 300_000,
-    name: "release",
-  });
-  const packages = readdirSync(join(repo, "packages"))
-    .map((name) => join(repo, "packages", name))
-    .filter((dir) => existsSync(join(dir, "package.json")))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }))
-    .filter(({ manifest }) => !manifest.private);
-  return { repo, packages, output };
 }
 
 async function checkPublished(registry, { dir, manifest }, versions, semver) {
@@ -471,36 +257,6 @@ async function appChecks(flavor, registry, packages, print) {
     );
   }
 }
-
-function finish(code) {
-  for (const child of children) child.kill("SIGKILL");
-  const passed = results.filter((result) => result.status === "passed").length;
-  const failed = results.length - passed;
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(
-    join(RESULTS, "registry.json"),
-    `${JSON.stringify({ numTotalTests: results.length, numPassedTests: passed, numFailedTests: failed, testResults: results }, null, 2)}\n`,
-  );
-  const ok = failed === 0 && code === 0;
-  if (!ok) console.log(`logs kept in ${logs}`);
-  console.log(`registry: ${passed} passed, ${failed} failed`);
-  // The two apps hold about 1 GB (next, with its compiler binaries, comes with next-auth as a peer).
-  for (const entry of readdirSync(work)) {
-    if (ok || entry !== "logs") rmSync(join(work, entry), { recursive: true, force: true });
-  }
-  if (ok) rmSync(work, { recursive: true, force: true });
-  process.exit(ok ? 0 : 1);
-}
-
-const watchdog = setTimeout(() => {
-  results.push({
-    name: "the registry test finishes within 20 minutes",
-    status: "failed",
-    durationMs: 1_200_000,
-  });
-  finish(1);
-}, 1_200_000);
-watchdog.unref();
 
 try {
   const started = Date.now();

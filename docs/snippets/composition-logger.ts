@@ -1,6 +1,6 @@
 import { type ComposeOptions, composeEvents } from "@auth-recipes/core";
 import { slackNotify } from "@auth-recipes/slack";
-import { slack } from "./clients";
+import { slack } from "./slack";
 
 // One JSON line per failure and per slow dispatch. RecipeError's message is already redacted;
 // never log the event's message itself: it holds email addresses and OAuth tokens.

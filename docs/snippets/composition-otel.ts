@@ -1,7 +1,7 @@
 import { composeEvents } from "@auth-recipes/core";
 import { segmentTracking } from "@auth-recipes/segment";
 import { metrics } from "@opentelemetry/api";
-import { analytics } from "./clients";
+import { analytics } from "./segment";
 
 const meter = metrics.getMeter("auth-recipes");
 const duration = meter.createHistogram("auth_recipes.handler.duration", {

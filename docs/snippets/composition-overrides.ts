@@ -2,7 +2,8 @@ import { composeEvents } from "@auth-recipes/core";
 import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
-import { saveCustomerId, slack, stripe } from "./clients";
+import { slack } from "./slack";
+import { saveCustomerId, stripe } from "./stripe";
 
 export const events = composeEvents(
   [

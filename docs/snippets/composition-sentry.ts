@@ -1,7 +1,7 @@
 import { composeEvents } from "@auth-recipes/core";
 import { stripeCustomer } from "@auth-recipes/stripe";
 import * as Sentry from "@sentry/node";
-import { saveCustomerId, stripe } from "./clients";
+import { saveCustomerId, stripe } from "./stripe";
 
 export const events = composeEvents(
   [stripeCustomer({ stripe, onCustomerCreated: saveCustomerId })],

@@ -4,7 +4,10 @@ import { slackNotify } from "@auth-recipes/slack";
 import { stripeCustomer } from "@auth-recipes/stripe";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
 import type { NextAuthOptions } from "next-auth";
-import { adapter, analytics, providers, saveCustomerId, slack, stripe } from "./clients";
+import { adapter, providers } from "./next-auth-setup";
+import { analytics } from "./segment";
+import { slack } from "./slack";
+import { saveCustomerId, stripe } from "./stripe";
 export const authOptions: NextAuthOptions = {
   adapter,
   providers,

@@ -1,6 +1,6 @@
 // app/api/auth/[...nextauth]/route.ts (next-auth v4, App Router)
 import NextAuth from "next-auth";
-import { authOptions } from "./getting-started-v4";
+import { authOptions } from "@/lib/auth";
 
 const handler = NextAuth(authOptions);
 

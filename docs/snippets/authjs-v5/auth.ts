@@ -8,8 +8,10 @@ import { welcomeEmail } from "@auth-recipes/welcome-email";
 import NextAuth from "next-auth";
 import GitHub from "next-auth/providers/github";
 import Nodemailer from "next-auth/providers/nodemailer";
-import { analytics, saveCustomerId, slack, stripe } from "../clients";
 import { db } from "../db";
+import { analytics } from "../segment";
+import { slack } from "../slack";
+import { saveCustomerId, stripe } from "../stripe";
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   adapter: DrizzleAdapter(db),

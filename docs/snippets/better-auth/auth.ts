@@ -6,7 +6,9 @@ import { stripeCustomer } from "@auth-recipes/stripe";
 import { welcomeEmail } from "@auth-recipes/welcome-email";
 import { betterAuth } from "better-auth";
 import Database from "better-sqlite3";
-import { analytics, slack, stripe } from "../clients";
+import { analytics } from "../segment";
+import { slack } from "../slack";
+import { stripe } from "../stripe";
 
 export const auth = betterAuth({
   database: new Database("auth.sqlite"),

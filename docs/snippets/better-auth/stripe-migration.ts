@@ -4,7 +4,7 @@ import { authRecipes } from "@auth-recipes/better-auth";
 import { stripeCustomer } from "@auth-recipes/stripe";
 import { betterAuth } from "better-auth";
 import Database from "better-sqlite3";
-import { stripe } from "../clients";
+import { stripe } from "../stripe";
 
 const database = new Database("auth.sqlite");
 

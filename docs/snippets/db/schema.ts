@@ -1,6 +1,7 @@
 // The tables @auth/drizzle-adapter expects (SQLite), with one column of our own on the user.
-import type { AdapterAccountType } from "@auth/core/adapters";
+
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { AdapterAccount } from "next-auth/adapters";
 
 export const users = sqliteTable("user", {
   id: text("id")
@@ -26,7 +27,7 @@ export const accounts = sqliteTable(
     userId: text("userId")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    type: text("type").$type<AdapterAccountType>().notNull(),
+    type: text("type").$type<AdapterAccount["type"]>().notNull(),
     provider: text("provider").notNull(),
     providerAccountId: text("providerAccountId").notNull(),
     refresh_token: text("refresh_token"),
