@@ -2,6 +2,7 @@
 // main entry, which next-auth apps import, does not carry the bytes of helpers only recipes use.
 export { type AttemptOutcome, runAttempt } from "../attempt.ts";
 export { configError, configRangeError, requiredOption } from "../config-error.ts";
+export { refuseDelayed } from "../delayed.ts";
 export { traceEnqueue } from "../diagnostics.ts";
 export { isNetworkError } from "../network.ts";
 export { type RedactOptions, redact } from "../redact.ts";
