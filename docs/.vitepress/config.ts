@@ -25,6 +25,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "next-auth's events: caveats", link: "/guide/next-auth-events" },
       { text: "better-auth", link: "/guide/better-auth" },
       { text: "Durable dispatch", link: "/guide/durable-dispatch" },
+      { text: "Onboarding sequences", link: "/guide/onboarding-sequences" },
       { text: "Testing your configuration", link: "/guide/testing" },
       { text: "Tracing", link: "/guide/tracing" },
       { text: "Writing your own recipe", link: "/guide/writing-a-recipe" },
