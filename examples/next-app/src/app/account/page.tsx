@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { db } from "../../db/database.ts";
 import { users } from "../../db/schema.ts";
 import { currentSession } from "../../lib/session.ts";
+import { DeleteAccountButton } from "./delete-account-button.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 
 export const dynamic = "force-dynamic";
@@ -33,6 +34,7 @@ export default async function Account() {
         </dl>
       </div>
       <SignOutButton />
+      <DeleteAccountButton />
     </>
   );
 }
