@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { benchDelayed, type DelayedResult, printDelayed } from "./delayed.ts";
 import { benchDispatch, type DispatchRow } from "./dispatch.ts";
 import { benchHung, type HungResult } from "./hung.ts";
 import { benchLatency, type LatencyResult } from "./latency.ts";
@@ -56,6 +57,7 @@ const SETTINGS = quick
         throughputSignups: 50,
         chaosSignups: 50,
       },
+      delayed: { memoryJobs: 500, forgetSizes: [1_000], rounds: 2, scanAllUpTo: 1_000, signups: 100 },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
@@ -70,6 +72,13 @@ const SETTINGS = quick
         delayMs: 50,
         throughputSignups: 1_000,
         chaosSignups: 5_000,
+      },
+      delayed: {
+        memoryJobs: 10_000,
+        forgetSizes: [10_000, 100_000],
+        rounds: 7,
+        scanAllUpTo: 10_000,
+        signups: 2_000,
       },
     };
 
@@ -114,6 +123,7 @@ const results: {
   size?: SizeRow[];
   importTime?: ImportRow[];
   queue?: QueueResult;
+  delayed?: DelayedResult;
   goals: Goal[];
   problems: string[];
   unhandledRejections: number;
@@ -192,6 +202,13 @@ if (runs(6) && !redisInstalled && !process.env.CI) {
   await section(6, "durable dispatch", async () => {
     results.queue = await benchQueue(SETTINGS.queue);
     results.goals.push(...printQueue(results.queue));
+  });
+}
+
+if (runs(7) && (redisInstalled || process.env.CI)) {
+  await section(7, "delayed recipes and forgetUser", async () => {
+    results.delayed = await benchDelayed(SETTINGS.delayed);
+    printDelayed(results.delayed);
   });
 }
 

@@ -44,9 +44,12 @@ end
 return 1
 `;
 
+const INDEX_SHA = createHash("sha1").update(INDEX_SCRIPT).digest("hex");
+
 /** The subset of ioredis the index uses: what the Redis backend's client has. */
 export interface IndexClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   smembers(key: string): Promise<string[]>;
   srem(key: string, ...members: string[]): Promise<number>;
   del(key: string): Promise<number>;
@@ -84,7 +87,7 @@ export function userIndexKey(queue: Pick<Queue, "toKey">, userId: string | numbe
 export async function redisClientOf(queue: Queue): Promise<IndexClient | undefined> {
   const backend = queue.getBackend() as { client?: Promise<unknown> };
   const client = (await backend.client) as Partial<IndexClient> | undefined;
-  return typeof client?.eval === "function" && typeof client.smembers === "function"
+  return typeof client?.evalsha === "function" && typeof client.smembers === "function"
     ? (client as IndexClient)
     : undefined;
 }
@@ -121,12 +124,24 @@ export async function addIndexed(
       byUser.set(key, entry);
     }
   }
-  const indexing = [...byUser].map(([key, { ids, ttl }]) =>
-    (client as IndexClient).eval(INDEX_SCRIPT, 1, key, queue.toKey(""), ttl, PRUNE_ABOVE, ...ids),
-  );
+  const args = [...byUser].map(([key, { ids, ttl }]) => [
+    key,
+    queue.toKey(""),
+    ttl,
+    PRUNE_ABOVE,
+    ...ids,
+  ]);
+  // By its hash: the script's text is sent only when Redis does not have it yet (after a restart).
+  const indexing = args.map((list) => (client as IndexClient).evalsha(INDEX_SHA, 1, ...list));
   // Awaited after the add, so that a rejection is never unhandled; the add's own error comes first.
   const indexed = Promise.all(indexing);
   indexed.catch(() => {});
   await queue.addBulk(jobs);
-  await indexed;
+  try {
+    await indexed;
+  } catch (error) {
+    if (!String((error as Error)?.message).includes("NOSCRIPT")) throw error;
+    // Redis has not seen the script (it restarted): send it whole. This once, it runs after the add.
+    await Promise.all(args.map((list) => (client as IndexClient).eval(INDEX_SCRIPT, 1, ...list)));
+  }
 }

@@ -155,6 +155,18 @@ describe("forgetUser", () => {
     expect(await everythingStored(client)).not.toContain(users.alice.email);
   });
 
+  it("indexes jobs enqueued after Redis lost its scripts (a restart), sending the script whole", async () => {
+    const web = composeEvents([enqueueRecipes([mail], { queue })]);
+    await web.createUser?.(events.createUser(users.alice));
+    await client.script("FLUSH");
+    await web.createUser?.(events.createUser(users.bob));
+    await web.createUser?.(events.createUser(users.alice));
+    expect(await client.scard(userIndexKey(queue, users.alice.id))).toBe(2);
+    expect(await forgetUser(queue, users.bob.id)).toEqual({ removed: 1, active: 0 });
+    expect(await forgetUser(queue, users.alice.id)).toEqual({ removed: 2, active: 0 });
+    expect(await queue.count()).toBe(0);
+  });
+
   it("throws a TypeError for a missing queue or user id", async () => {
     await expect(forgetUser(queue, "")).rejects.toThrow(/userId must be a non-empty string/);
     await expect(forgetUser(null as never, "user_alice")).rejects.toThrow(TypeError);
