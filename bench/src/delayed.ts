@@ -54,7 +54,9 @@ export async function benchDelayed(options: {
   const redis = await startRedisServer({ appendOnly: false });
   const connection = { host: "127.0.0.1", port: redis.port };
   const client = new Redis({ ...connection, maxRetriesPerRequest: 1 });
-  const queue = new Queue("auth-recipes", { connection: { ...connection, enableOfflineQueue: false } });
+  const queue = new Queue("auth-recipes", {
+    connection: { ...connection, enableOfflineQueue: false },
+  });
   queue.on("error", () => {});
   try {
     await queue.waitUntilReady();
@@ -130,8 +132,7 @@ export async function benchDelayed(options: {
       commands += Number(calls);
       if (name === "evalsha" || name === "eval" || name === "fcall") scriptCalls += Number(calls);
     }
-    const cpu = (text: string) =>
-      info(text, "used_cpu_sys") + info(text, "used_cpu_user");
+    const cpu = (text: string) => info(text, "used_cpu_sys") + info(text, "used_cpu_user");
     return {
       memory,
       forget,

@@ -57,7 +57,13 @@ const SETTINGS = quick
         throughputSignups: 50,
         chaosSignups: 50,
       },
-      delayed: { memoryJobs: 500, forgetSizes: [1_000], rounds: 2, scanAllUpTo: 1_000, signups: 100 },
+      delayed: {
+        memoryJobs: 500,
+        forgetSizes: [1_000],
+        rounds: 2,
+        scanAllUpTo: 1_000,
+        signups: 100,
+      },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
