@@ -43,6 +43,7 @@ describe("the kit's configuration errors", () => {
         "cutText",
         "isNetworkError",
         "redact",
+        "refuseDelayed",
         "requiredOption",
         "resolveRoutes",
         "runAttempt",
