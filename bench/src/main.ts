@@ -31,6 +31,11 @@ import {
 import { round, type Summary } from "./stats.ts";
 import { markdownReport } from "./table.ts";
 import { benchThroughput, type ThroughputResult } from "./throughput.ts";
+import {
+  benchWorkerCompare,
+  printWorkerCompare,
+  type WorkerCompareResult,
+} from "./worker-compare.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -64,6 +69,7 @@ const SETTINGS = quick
         scanAllUpTo: 1_000,
         signups: 100,
       },
+      workerCompare: { signups: 40, rounds: 1, concurrency: 16 },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
@@ -86,6 +92,7 @@ const SETTINGS = quick
         scanAllUpTo: 10_000,
         signups: 2_000,
       },
+      workerCompare: { signups: 200, rounds: 3, concurrency: 16 },
     };
 
 let unhandledRejections = 0;
@@ -130,6 +137,7 @@ const results: {
   importTime?: ImportRow[];
   queue?: QueueResult;
   delayed?: DelayedResult;
+  workerCompare?: WorkerCompareResult;
   goals: Goal[];
   problems: string[];
   unhandledRejections: number;
@@ -211,10 +219,14 @@ if (runs(6) && !redisInstalled && !process.env.CI) {
   });
 }
 
-if (runs(7) && (redisInstalled || process.env.CI)) {
+if ((runs(7) || runs(8)) && (redisInstalled || process.env.CI)) {
   await section(7, "delayed recipes and forgetUser", async () => {
     results.delayed = await benchDelayed(SETTINGS.delayed);
     printDelayed(results.delayed);
+  });
+  await section(8, "our worker against hand-written ones", async () => {
+    results.workerCompare = await benchWorkerCompare(SETTINGS.workerCompare);
+    printWorkerCompare(results.workerCompare);
   });
 }
 
