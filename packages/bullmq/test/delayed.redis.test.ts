@@ -173,6 +173,19 @@ describe("a delayed recipe's job", () => {
     await worker.close();
   });
 
+  it("runDelayedJobs says so when no worker runs what it promoted, and leaves the job waiting", async () => {
+    const later = delayed(recording("welcome-email"), { days: 3 }, { name: "tips-email" });
+    await composeEvents([enqueueRecipes([later], { queue })]).createUser?.(
+      events.createUser(users.alice),
+    );
+    await expect(runDelayedJobs(queue, { timeoutMs: 200 })).rejects.toThrow(/is a worker running/);
+    expect(await queue.getJobCounts("waiting", "delayed")).toEqual({ waiting: 1, delayed: 0 });
+    expect(await runDelayedJobs(queue, { settle: false })).toBe(0);
+    await expect(runDelayedJobs(queue, { within: { day: 1 } as never })).rejects.toThrow(
+      /unknown unit "day"/,
+    );
+  });
+
   it("is not run in-process by the inline fallback when Redis is down: only the others are", async () => {
     const now = recording("welcome-email");
     const later = delayed(recording("welcome-email"), { days: 3 }, { name: "tips-email" });
