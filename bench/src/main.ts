@@ -92,7 +92,7 @@ const SETTINGS = quick
         scanAllUpTo: 10_000,
         signups: 2_000,
       },
-      workerCompare: { signups: 200, rounds: 3, concurrency: 16 },
+      workerCompare: { signups: 200, rounds: 2, concurrency: 16 },
     };
 
 let unhandledRejections = 0;

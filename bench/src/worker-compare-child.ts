@@ -7,7 +7,8 @@ import { Worker } from "bullmq";
 import { closeClients, type Endpoints, makeClients, makeRecipes } from "./services.ts";
 
 export interface CompareChildInput {
-  kind: "ours" | "minimal" | "careful";
+  /** `ours-lean`: ours with the Stripe recipe's `reuseExisting: false` (no customer lookup before the create). */
+  kind: "ours" | "ours-lean" | "minimal" | "careful";
   transport: "default" | "pooled";
   endpoints: Endpoints;
   redisPort: number;
@@ -30,8 +31,9 @@ function start(input: CompareChildInput): { close(): Promise<void> } {
     clients.mail = makeClients(input.endpoints, "defaults").mail;
   }
   const connection = { host: "127.0.0.1", port: input.redisPort, maxRetriesPerRequest: null };
-  if (input.kind === "ours") {
-    const running = startRecipeWorker(makeRecipes(clients), {
+  if (input.kind === "ours" || input.kind === "ours-lean") {
+    const stripe = input.kind === "ours-lean" ? { reuseExisting: false } : {};
+    const running = startRecipeWorker(makeRecipes(clients, stripe), {
       connection,
       queueName: input.queueName,
       concurrency: input.concurrency,

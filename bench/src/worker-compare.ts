@@ -23,7 +23,7 @@ import type { CompareChildInput, HandJob } from "./worker-compare-child.ts";
 
 type Kind = CompareChildInput["kind"];
 type Transport = CompareChildInput["transport"];
-const KINDS: readonly Kind[] = ["ours", "minimal", "careful"];
+const KINDS: readonly Kind[] = ["ours", "ours-lean", "minimal", "careful"];
 const TRANSPORTS: readonly Transport[] = ["default", "pooled"];
 const RECIPES: HandJob["recipe"][] = ["welcome-email", "slack", "stripe-customer", "segment"];
 
@@ -39,7 +39,7 @@ export interface WorkerCompareResult {
   rounds: number;
   rows: WorkerCompareRow[];
   /** Ours over the minimal worker's, per transport, per round. */
-  versusMinimal: Array<{ transport: Transport; throughput: Summary; cpu: Summary }>;
+  versusMinimal: Array<{ kind: Kind; transport: Transport; throughput: Summary; cpu: Summary }>;
 }
 
 function compareChild(input: CompareChildInput): { process: ChildProcess; ready: Promise<void> } {
@@ -98,7 +98,8 @@ export async function benchWorkerCompare(options: {
         // Alternate the order per round, so that drift on a shared machine falls on each in turn.
         const order = round % 2 ? [...KINDS].reverse() : KINDS;
         for (const kind of order) {
-          const queue = kind === "ours" ? ours : hand;
+          const ourKind = kind === "ours" || kind === "ours-lean";
+          const queue = ourKind ? ours : hand;
           await queue.obliterate({ force: true });
           await queue.pause();
           const tag = `${kind}-${transport}-${round}`;
@@ -106,7 +107,7 @@ export async function benchWorkerCompare(options: {
             const users = Array.from({ length: Math.min(16, options.signups - i) }, (_, j) =>
               benchUser(`${tag}-${i + j}`),
             );
-            if (kind === "ours") await Promise.all(users.map((user) => enqueue({ user })));
+            if (ourKind) await Promise.all(users.map((user) => enqueue({ user })));
             else
               await hand.addBulk(
                 users.flatMap((user) =>
@@ -158,11 +159,13 @@ export async function benchWorkerCompare(options: {
         cpuMsPerJob: summarize(entry.cpu),
       });
     }
-  const versusMinimal = TRANSPORTS.map((transport) => {
-    const a = samples.get(`ours/${transport}`)!;
-    const b = samples.get(`minimal/${transport}`)!;
-    return { transport, throughput: ratios(a.rate, b.rate), cpu: ratios(a.cpu, b.cpu) };
-  });
+  const versusMinimal = TRANSPORTS.flatMap((transport) =>
+    (["ours", "ours-lean"] as const).map((kind) => {
+      const a = samples.get(`${kind}/${transport}`)!;
+      const b = samples.get(`minimal/${transport}`)!;
+      return { kind, transport, throughput: ratios(a.rate, b.rate), cpu: ratios(a.cpu, b.cpu) };
+    }),
+  );
   return { signups: options.signups, rounds: options.rounds, rows, versusMinimal };
 }
 
@@ -181,7 +184,7 @@ export function printWorkerCompare(result: WorkerCompareResult): void {
     ]),
     result.versusMinimal.map(
       (row) =>
-        `ours / minimal, ${row.transport} transport: throughput ${f(row.throughput, 2)}×, CPU per job ${f(row.cpu, 2)}×`,
+        `${row.kind} / minimal, ${row.transport} transport: throughput ${f(row.throughput, 2)}×, CPU per job ${f(row.cpu, 2)}×`,
     ),
   );
 }
