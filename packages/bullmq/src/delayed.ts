@@ -15,7 +15,7 @@ export interface DelayedOptions {
 }
 
 /**
- * The recipe, marked to run `delay` after its event: put it in {@link enqueueRecipes}, whose job for it
+ * The recipe, marked to run `delay` after its event: put it in `enqueueRecipes`, whose job for it
  * waits in BullMQ's delayed set (so it survives worker and Redis restarts like any job) until a worker
  * runs it with the event's `dispatchId`. `composeEvents` and the better-auth plugin refuse it, since only
  * a queue can wait that long. The worker must be given the same delayed recipe (the one `recipes.ts`).
