@@ -7,6 +7,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { benchDelayed, type DelayedResult, printDelayed } from "./delayed.ts";
 import { benchDispatch, type DispatchRow } from "./dispatch.ts";
+import { benchEnqueueCpu, type EnqueueCpuResult, printEnqueueCpu } from "./enqueue-cpu.ts";
 import { benchHung, type HungResult } from "./hung.ts";
 import { benchLatency, type LatencyResult } from "./latency.ts";
 import { BENCH_DIR, PACKAGES, ROOT } from "./packages.ts";
@@ -70,6 +71,7 @@ const SETTINGS = quick
         signups: 100,
       },
       workerCompare: { signups: 40, rounds: 1, concurrency: 16 },
+      enqueueCpu: { signups: 200, rounds: 2 },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
@@ -93,6 +95,7 @@ const SETTINGS = quick
         signups: 2_000,
       },
       workerCompare: { signups: 200, rounds: 2, concurrency: 16 },
+      enqueueCpu: { signups: 2_000, rounds: 6 },
     };
 
 let unhandledRejections = 0;
@@ -138,6 +141,7 @@ const results: {
   queue?: QueueResult;
   delayed?: DelayedResult;
   workerCompare?: WorkerCompareResult;
+  enqueueCpu?: EnqueueCpuResult;
   goals: Goal[];
   problems: string[];
   unhandledRejections: number;
@@ -219,7 +223,7 @@ if (runs(6) && !redisInstalled && !process.env.CI) {
   });
 }
 
-if ((runs(7) || runs(8)) && (redisInstalled || process.env.CI)) {
+if ((runs(7) || runs(8) || runs(9)) && (redisInstalled || process.env.CI)) {
   await section(7, "delayed recipes and forgetUser", async () => {
     results.delayed = await benchDelayed(SETTINGS.delayed);
     printDelayed(results.delayed);
@@ -227,6 +231,10 @@ if ((runs(7) || runs(8)) && (redisInstalled || process.env.CI)) {
   await section(8, "our worker against hand-written ones", async () => {
     results.workerCompare = await benchWorkerCompare(SETTINGS.workerCompare);
     printWorkerCompare(results.workerCompare);
+  });
+  await section(9, "the enqueue's CPU against addBulk", async () => {
+    results.enqueueCpu = await benchEnqueueCpu(SETTINGS.enqueueCpu);
+    printEnqueueCpu(results.enqueueCpu);
   });
 }
 
