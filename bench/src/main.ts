@@ -5,7 +5,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { benchDelayed, type DelayedResult, printDelayed } from "./delayed.ts";
 import { benchDispatch, type DispatchRow } from "./dispatch.ts";
+import { benchEnqueueCpu, type EnqueueCpuResult, printEnqueueCpu } from "./enqueue-cpu.ts";
 import { benchHangLatency, type HangLatencyResult } from "./hang-latency.ts";
 import { benchHung, type HungResult } from "./hung.ts";
 import { benchLatency, type LatencyResult } from "./latency.ts";
@@ -32,6 +34,11 @@ import {
 import { round, type Summary } from "./stats.ts";
 import { markdownReport } from "./table.ts";
 import { benchThroughput, type ThroughputResult } from "./throughput.ts";
+import {
+  benchWorkerCompare,
+  printWorkerCompare,
+  type WorkerCompareResult,
+} from "./worker-compare.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -59,6 +66,15 @@ const SETTINGS = quick
         throughputSignups: 50,
         chaosSignups: 50,
       },
+      delayed: {
+        memoryJobs: 500,
+        forgetSizes: [1_000],
+        rounds: 2,
+        scanAllUpTo: 1_000,
+        signups: 100,
+      },
+      workerCompare: { signups: 40, rounds: 1, concurrency: 16 },
+      enqueueCpu: { signups: 200, rounds: 2 },
     }
   : {
       dispatch: { handlerCounts: [1, 4, 16], rounds: 40, sampleMs: 20 },
@@ -75,6 +91,15 @@ const SETTINGS = quick
         throughputSignups: 1_000,
         chaosSignups: 5_000,
       },
+      delayed: {
+        memoryJobs: 10_000,
+        forgetSizes: [10_000, 100_000],
+        rounds: 7,
+        scanAllUpTo: 10_000,
+        signups: 2_000,
+      },
+      workerCompare: { signups: 200, rounds: 2, concurrency: 16 },
+      enqueueCpu: { signups: 2_000, rounds: 6 },
     };
 
 let unhandledRejections = 0;
@@ -119,6 +144,9 @@ const results: {
   size?: SizeRow[];
   importTime?: ImportRow[];
   queue?: QueueResult;
+  delayed?: DelayedResult;
+  workerCompare?: WorkerCompareResult;
+  enqueueCpu?: EnqueueCpuResult;
   goals: Goal[];
   problems: string[];
   unhandledRejections: number;
@@ -199,6 +227,21 @@ if (runs(6) && !redisInstalled && !process.env.CI) {
   await section(6, "durable dispatch", async () => {
     results.queue = await benchQueue(SETTINGS.queue);
     results.goals.push(...printQueue(results.queue));
+  });
+}
+
+if ((runs(7) || runs(8) || runs(9)) && (redisInstalled || process.env.CI)) {
+  await section(7, "delayed recipes and forgetUser", async () => {
+    results.delayed = await benchDelayed(SETTINGS.delayed);
+    printDelayed(results.delayed);
+  });
+  await section(8, "our worker against hand-written ones", async () => {
+    results.workerCompare = await benchWorkerCompare(SETTINGS.workerCompare);
+    printWorkerCompare(results.workerCompare);
+  });
+  await section(9, "the enqueue's CPU against addBulk", async () => {
+    results.enqueueCpu = await benchEnqueueCpu(SETTINGS.enqueueCpu);
+    printEnqueueCpu(results.enqueueCpu);
   });
 }
 

@@ -26,6 +26,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "next-auth's events: caveats", link: "/guide/next-auth-events" },
       { text: "better-auth", link: "/guide/better-auth" },
       { text: "Durable dispatch", link: "/guide/durable-dispatch" },
+      { text: "Onboarding sequences", link: "/guide/onboarding-sequences" },
       { text: "Receiving webhooks", link: "/guide/receiving-webhooks" },
       { text: "Testing your configuration", link: "/guide/testing" },
       { text: "Tracing", link: "/guide/tracing" },

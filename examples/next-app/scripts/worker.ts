@@ -7,6 +7,7 @@ import { db } from "../src/db/database.ts";
 import { appRecipes, logDispatch, logRecipeError } from "../src/events.ts";
 import { closeServices, getServices } from "../src/lib/services.ts";
 import { queueSettings } from "../src/queue.ts";
+import { tipsEmail } from "../src/tips.ts";
 
 /** A positive number of ms from a variable, or the default. */
 function ms(name: string, fallback: number): number {
@@ -24,12 +25,11 @@ if (!settings) {
 }
 
 const services = getServices();
-const recipes = appRecipes({
-  services,
-  db: db(),
-  enabled: enabledRecipes(),
-  timeoutMs: timeoutMs(),
-});
+const recipes = [
+  ...appRecipes({ services, db: db(), enabled: enabledRecipes(), timeoutMs: timeoutMs() }),
+  // Queue mode's tips email, 30 s after sign-up (src/tips.ts).
+  ...tipsEmail(services, enabledRecipes()),
+];
 // A killed worker's job runs again once its lock expires: BullMQ's 30 s by default; the demo and the
 // browser test shorten it (AUTH_RECIPES_LOCK_MS) so a crash is seen to heal in seconds.
 const lockDuration = ms("AUTH_RECIPES_LOCK_MS", 30_000);

@@ -19,6 +19,7 @@ import type { AppDatabase } from "./db/database.ts";
 import { users } from "./db/schema.ts";
 import { recordDispatch } from "./lib/dispatches.ts";
 import type { Services } from "./lib/services.ts";
+import { tipsEmail } from "./tips.ts";
 
 /** The recipes' names, as `AUTH_RECIPES` lists them. */
 export const RECIPE_NAMES = [
@@ -129,7 +130,13 @@ export function logDispatch(report: DispatchReport): void {
 export function appEvents(options: AppEventsOptions): ComposedEvents {
   const recipes = appRecipes(options);
   return composeEvents(
-    options.queue ? [enqueueRecipes(recipes, { queue: options.queue })] : recipes,
+    options.queue
+      ? [
+          enqueueRecipes([...recipes, ...tipsEmail(options.services, options.enabled)], {
+            queue: options.queue,
+          }),
+        ]
+      : recipes,
     {
       timeoutMs: options.timeoutMs ?? 5_000,
       onError: logRecipeError,

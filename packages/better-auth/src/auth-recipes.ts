@@ -5,7 +5,7 @@ import {
   type EventName,
   type RecipeInput,
 } from "@auth-recipes/core";
-import { configError } from "@auth-recipes/core/kit";
+import { configError, refuseDelayed } from "@auth-recipes/core/kit";
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import {
   CREDENTIAL_PROVIDER,
@@ -90,6 +90,7 @@ export function authRecipes(
   const routes = signInRoutes(routeOptions);
   // composeEvents validates the recipes and the other options now, at configuration time. The hand-off
   // to waitUntil is done here instead, so that the rows read to complete a message are in it too.
+  refuseDelayed(recipes, "better-auth");
   const composed = composeEvents(recipes, composeOptions);
   return {
     id: "auth-recipes",

@@ -225,6 +225,13 @@ describe("a real OAuth authorization-code flow (a local provider on 127.0.0.1)",
 });
 
 describe("the plugin", () => {
+  it("refuses a delayed recipe at configuration time, saying to put it in enqueueRecipes", () => {
+    const tips = { ...recorder(["createUser"]).recipe, name: "tips-email", delayMs: 30_000 };
+    expect(() => authRecipes([tips])).toThrow(
+      /^\[auth-recipes\/better-auth\] recipe "tips-email" is delayed \(delayMs: 30000\).*enqueueRecipes/,
+    );
+  });
+
   it("is better-auth's plugin with the id auth-recipes, registering only the hooks its recipes need", async () => {
     const only = (events: EventName[]) => {
       const plugin = authRecipes([recorder(events).recipe]);

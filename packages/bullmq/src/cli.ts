@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { CLI_TIMEOUT_MS, describeFailure, openQueue } from "./cli-queue.ts";
 import { findUserJobs, retryDeadLetters, scanFailedJobs } from "./dead-letters.ts";
+import { forgetUser } from "./forget-user.ts";
 
 const HELP = `Usage: auth-recipes-jobs <command> [options]
 
@@ -10,6 +11,8 @@ Commands:
   failed               list failed recipe jobs (the dead-letter set), newest first
   retry                move failed recipe jobs back to the queue; workers run them again
   user <userId>        list every kept job about one user, in every state
+  forget <userId>      remove every kept job about one user (waiting, delayed, completed, failed);
+                       waits up to 10 s for active ones, exit code 3 if some still run
 
 Options:
   --recipe <name>      only this recipe's jobs (failed, retry)
@@ -90,6 +93,14 @@ async function main(): Promise<number> {
             `${job.id}\t${job.recipe}\t${job.event}\t${job.state}\t${job.attempts} attempts`,
         );
         return 0;
+      }
+      case "forget": {
+        if (!argument) throw new Error("forget takes a user id: auth-recipes-jobs forget <userId>");
+        const result = await forgetUser(queue, argument, { waitMs: 10_000 });
+        if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else
+          process.stdout.write(`removed ${result.removed} job(s), ${result.active} still active\n`);
+        return result.active ? 3 : 0;
       }
       default:
         process.stderr.write(`unknown command "${command}"\n${HELP}`);

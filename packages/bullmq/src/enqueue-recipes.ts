@@ -14,10 +14,12 @@ import {
   traceEnqueue,
 } from "@auth-recipes/core/kit";
 import type { JobsOptions, Queue } from "bullmq";
+import { delaysOf } from "./delayed.ts";
 import { EnqueueError } from "./enqueue-error.ts";
 import { runInline } from "./inline.ts";
 import { checkRecipeNames, jobName, type RecipeJobData, recipeJobId } from "./job.ts";
 import { checkStoredFields, withoutSecrets } from "./secrets.ts";
+import { addIndexed } from "./user-index.ts";
 import { encodeMessage } from "./wire.ts";
 
 const PKG = "bullmq";
@@ -134,6 +136,7 @@ export function enqueueRecipes(
   // The same validation and the same events as composeEvents: a typo fails here, not in a worker.
   const routes = resolveRoutes(recipes, inline);
   checkRecipeNames(PKG, recipes);
+  const delays = delaysOf(recipes);
 
   const jobOptions: JobsOptions = {
     attempts: MAX_JOB_ATTEMPTS,
@@ -162,7 +165,11 @@ export function enqueueRecipes(
           return {
             name: jobName(data),
             data,
-            opts: { ...jobOptions, jobId: recipeJobId(context.dispatchId, recipe) },
+            opts: {
+              ...jobOptions,
+              jobId: recipeJobId(context.dispatchId, recipe),
+              ...(delays.has(recipe) ? { delay: delays.get(recipe) } : {}),
+            },
           };
         });
         const budget = Math.min(enqueueTimeoutMs, context.deadline - Date.now());
@@ -170,19 +177,24 @@ export function enqueueRecipes(
         // worker's spans join the sign-in's trace (see the Tracing guide).
         const enqueue = { event, dispatchId: context.dispatchId, recipe: name, recipes: names };
         await traceEnqueue({ ...enqueue, queue: queue.name }, (carrier) =>
-          addWithin(queue, withCarrier(jobs, carrier), budget),
+          addWithin(queue, withCarrier(jobs, carrier), budget, dedupeWindowMs),
         );
         return;
       } catch (cause) {
         // Bounded by this handler's own deadline and signal (read only here: reading `signal` makes core
         // create an AbortController, which the enqueue's happy path does without).
         const results =
+          // A delayed recipe cannot wait days in this process: the fallback runs only the others.
           fallback === "inline"
-            ? await runInline(list, message, {
-                dispatchId: context.dispatchId,
-                deadline: context.deadline,
-                signal: context.signal,
-              })
+            ? await runInline(
+                list.filter((route) => !delays.has(route.recipe)),
+                message,
+                {
+                  dispatchId: context.dispatchId,
+                  deadline: context.deadline,
+                  signal: context.signal,
+                },
+              )
             : undefined;
         throw new EnqueueError({
           fallback,
@@ -238,6 +250,7 @@ async function addWithin(
   queue: Queue,
   jobs: Parameters<Queue["addBulk"]>[0],
   budget: number,
+  keptMs: number,
 ): Promise<void> {
   if (!(budget > 0)) throw new Error("no time left before the deadline");
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -254,7 +267,7 @@ async function addWithin(
     if (late) throw new Error("the deadline passed before the queue was ready");
     if (status !== undefined && status !== "ready")
       throw new Error(`the queue's connection is ${status}`);
-    await queue.addBulk(jobs);
+    await addIndexed(queue, jobs, keptMs);
   })();
   // The loser of the race must not become an unhandled rejection.
   adding.catch(() => {});

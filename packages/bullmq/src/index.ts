@@ -6,6 +6,8 @@ export {
   retryFailedJobs,
   type UserJob,
 } from "./dead-letters.ts";
+export { type DelayedOptions, delayed } from "./delayed.ts";
+export { type Duration, MAX_DELAY_MS } from "./duration.ts";
 export { EnqueueError } from "./enqueue-error.ts";
 export {
   type EnqueueRecipesOptions,
@@ -13,6 +15,11 @@ export {
   MAX_JOB_ATTEMPTS,
   RECIPE_BACKOFF,
 } from "./enqueue-recipes.ts";
+export {
+  type ForgetUserOptions,
+  type ForgetUserResult,
+  forgetUser,
+} from "./forget-user.ts";
 export { jobName, type RecipeJobData, recipeJobId, userIdOf } from "./job.ts";
 export {
   type RecipeJobResult,

@@ -1,5 +1,6 @@
 import { configError } from "./config-error.ts";
 import { defaultOnError } from "./default-on-error.ts";
+import { refuseDelayed } from "./delayed.ts";
 import { type DispatchTrace, traceDispatch, traceResults, tracing } from "./diagnostics.ts";
 import type { RecipeError } from "./errors.ts";
 import { EVENT_NAMES, type EventMessages, type EventName } from "./events.ts";
@@ -77,6 +78,8 @@ export function composeEvents(
   }
   const { onSettled, waitUntil } = options;
   const onError = options.onError ?? defaultOnError;
+  // A recipe to run days later cannot wait in this process: say where it belongs.
+  refuseDelayed(recipes, "core");
   const routes = resolveRoutes(recipes, options);
 
   // Durations are only reported to onSettled: without it, reading the clock is wasted on the hot path.

@@ -90,6 +90,13 @@ export interface Recipe {
   timeoutMs?: number;
   /** This recipe's retry policy, overriding `ComposeOptions.retry`. */
   retry?: boolean | RetryOptions;
+  /**
+   * Run this recipe this many ms after its event, not at once: set by `delayed()` from
+   * `@auth-recipes/bullmq`. Only a durable queue can wait that long, so `composeEvents` and the
+   * better-auth plugin refuse a recipe that has it; `enqueueRecipes` honours it.
+   * @default undefined (at once)
+   */
+  delayMs?: number;
 }
 
 /**

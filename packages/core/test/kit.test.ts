@@ -46,6 +46,7 @@ describe("the kit's configuration errors", () => {
         "prefixed",
         "publicError",
         "redact",
+        "refuseDelayed",
         "requiredOption",
         "resolveRoutes",
         "retryDelay",

@@ -24,6 +24,14 @@ export {
   type EmulatorDefaults,
   type EmulatorPorts,
 } from "./defaults.ts";
+// Time-skipping for queues: a BullMQ queue's delayed jobs, run now.
+export {
+  type DelayedJobLike,
+  type DelayedJobsQueue,
+  type RunDelayedJobsOptions,
+  runDelayedJobs,
+  type SkipDuration,
+} from "./delayed-jobs.ts";
 // Dispatching events as next-auth does.
 export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
 export type { ServiceEmulator } from "./emulator/service.ts";

@@ -8,7 +8,7 @@ export interface QueuedJob {
   event: string;
   /** Whom the job is for: the user's email address, else their id, else `?`. */
   user: string;
-  /** BullMQ's state: `waiting`, `active`, `delayed` (waiting out a retry's backoff), `completed`, `failed`. */
+  /** BullMQ's state: `waiting`, `active`, `delayed` (a retry's backoff, or the tips email's 30 s), `completed`, `failed`. */
   state: JobState;
   /** Attempts started so far (a killed worker's attempt counts). */
   attempts: number;

@@ -3,6 +3,7 @@
 export { runAttempt } from "../attempt.ts";
 export { configError, configRangeError, prefixed, requiredOption } from "../config-error.ts";
 export { defaultOnError } from "../default-on-error.ts";
+export { refuseDelayed } from "../delayed.ts";
 export { publicError, traceEnqueue } from "../diagnostics.ts";
 export { isNetworkError } from "../network.ts";
 export type { AttemptOutcome } from "../outcomes.ts";

@@ -4,6 +4,7 @@ import { db } from "../../db/database.ts";
 import { users } from "../../db/schema.ts";
 import { customerStatus } from "../../lib/customer-status.ts";
 import { currentSession } from "../../lib/session.ts";
+import { DeleteAccountButton } from "./delete-account-button.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 
 export const dynamic = "force-dynamic";
@@ -37,6 +38,7 @@ export default async function Account() {
         </dl>
       </div>
       <SignOutButton />
+      <DeleteAccountButton />
     </>
   );
 }
