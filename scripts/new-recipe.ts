@@ -119,8 +119,9 @@ console.log(
   `created packages/${service} (@auth-recipes/${service}, factory ${camel}) and .changeset/${service}-initial.md`,
 );
 if (!values["no-install"]) {
-  // Links the new package into the workspace (the lockfile gains its entry).
-  const install = spawnSync("pnpm", ["install", "--prefer-offline"], {
+  // Links the new package into the workspace: the lockfile gains its entry (not frozen, which pnpm
+  // otherwise assumes where CI is set).
+  const install = spawnSync("pnpm", ["install", "--no-frozen-lockfile", "--prefer-offline"], {
     cwd: ROOT,
     stdio: "inherit",
   });
