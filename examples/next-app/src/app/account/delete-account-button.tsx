@@ -8,9 +8,9 @@ interface Deleted {
   active: number | null;
 }
 
-/** "Delete my account": deletes the user, forgets their queued jobs, and says what was removed. */
+/** "Delete my account": deletes the user, forgets their queued jobs, and goes to a page saying what was removed. */
 export function DeleteAccountButton() {
-  const [state, setState] = useState<"idle" | "deleting" | Deleted | string>("idle");
+  const [state, setState] = useState<"idle" | "deleting" | string>("idle");
   async function remove() {
     setState("deleting");
     const response = await fetch("/api/account", {
@@ -25,21 +25,14 @@ export function DeleteAccountButton() {
       setState(body?.error ?? "the request failed");
       return;
     }
-    setState(body);
-    await signOut({ redirect: false });
-  }
-  if (typeof state === "object") {
-    return (
-      <p className="card" data-testid="account-deleted">
-        Your account is deleted.{" "}
-        {state.removed === null
-          ? "No queue runs here, so no jobs were kept."
-          : `${state.removed} recipe job(s) about you were removed from the queue, a pending tips email included${
-              state.active ? `; ${state.active} still running will finish first` : ""
-            }.`}{" "}
-        <a href="/">Home</a>
-      </p>
-    );
+    // The account is gone either way: a failed sign-out must not keep the page on "deleting".
+    await signOut({ redirect: false }).catch(() => {});
+    // A full load of a page of its own: the account page and the header would go on showing the
+    // deleted user as signed in (signOut without a redirect re-renders neither).
+    const query = new URLSearchParams();
+    if (body.removed !== null) query.set("removed", String(body.removed));
+    if (body.active) query.set("active", String(body.active));
+    window.location.assign(`/account/deleted?${query}`);
   }
   return (
     <>
