@@ -19,8 +19,11 @@ export const SIZE_BUDGETS: Readonly<Record<string, number>> = {
   // kit's helpers that only recipes need live on the `/kit` subpath, not here. The budget holds it at
   // 3.7 KiB. Issue 16 added about 650 B (4384 B): the diagnostics_channel tracing channels (dispatch,
   // attempt, enqueue), loaded lazily so core stays importable on the edge, and their contexts, built only
-  // when someone subscribes. The 2 KB goal stays open.
-  "@auth-recipes/core": 4500,
+  // when someone subscribes. The 2 KB goal stays open. Issue 27 and the open set: 4958 B, for the queue's
+  // retries and in-memory retries sharing one run loop with a Retry-After read from the cause chain and
+  // never retried earlier than asked (retryDelay), dispatch ids without globalThis.crypto, redaction of
+  // named secrets in their base64 forms, and the refusal of delayed recipes at compose time.
+  "@auth-recipes/core": 5100,
   // Each recipe's budget is its manifest's `sizeBudget` (package.json, "auth-recipes"): what the package
   // measured when it was written, plus about 7% for fixes, so that growth is a decision rather than a drift.
   ...Object.fromEntries(recipePackages().map(({ name, sizeBudget }) => [name, sizeBudget])),
