@@ -19,10 +19,10 @@ node --import tsx --input-type=module -e '
   const { recipePackages } = await import("./scripts/recipe-packages.ts");
   const { PACKAGES } = await import("./bench/src/packages.ts");
   const { SIZE_BUDGETS } = await import("./bench/src/budgets.ts");
-  const { default: pages } = await import("./docs/recipes/[recipe].paths.ts");
+  const { recipePages } = await import("./docs/scripts/recipe-pages.ts");
   const found = {
     manifest: recipePackages().some((p) => p.dir === "hello-crm"),
-    docsPage: pages.paths().some((p) => p.params.recipe === "hello-crm"),
+    docsPage: recipePages().some((p) => p.dir === "hello-crm"),
     bench: PACKAGES.some((p) => p.dir === "hello-crm"),
     budget: SIZE_BUDGETS["@auth-recipes/hello-crm"] > 0,
   };

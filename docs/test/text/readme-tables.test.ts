@@ -6,20 +6,23 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { recipePackages } from "../../../scripts/recipe-packages.ts";
 import { README_TABLE, withReadmeTables } from "../../.vitepress/api-tables.ts";
+import { recipePages } from "../../scripts/recipe-pages.ts";
 import { DOCS_ROOT, REPO_ROOT } from "./markdown.ts";
 
 describe("the recipes' READMEs and pages", () => {
-  it("has one page per recipe package, each its title and its README's docs region", async () => {
+  it("has one page per recipe package, each its title and its README's docs region", () => {
     const recipes = recipePackages();
     expect(recipes.map(({ dir }) => dir)).toEqual(
       expect.arrayContaining(["segment", "slack", "stripe", "welcome-email"]),
     );
-    const pages = (await import("../../recipes/[recipe].paths.ts")).default.paths();
-    expect(pages.map(({ params }) => params.recipe)).toEqual(recipes.map(({ dir }) => dir));
+    const pages = recipePages();
+    expect(pages.map(({ dir }) => dir)).toEqual(recipes.map(({ dir }) => dir));
     for (const [index, { dir, title }] of recipes.entries()) {
-      expect(pages[index]?.content).toBe(
-        `# ${title}\n\n<!--@include: ../../packages/${dir}/README.md#docs-->\n`,
+      const content = pages[index]?.content ?? "";
+      expect(content.startsWith(`# ${title}\n`), `the page of ${dir} starts with its title`).toBe(
+        true,
       );
+      expect(content).toContain(`<!--@include: ../../packages/${dir}/README.md#docs-->`);
       const readme = readFileSync(join(REPO_ROOT, "packages", dir, "README.md"), "utf8");
       expect(readme, `packages/${dir}/README.md`).toMatch(
         /^<!-- #region docs -->$[\s\S]+^<!-- #endregion docs -->$/m,
