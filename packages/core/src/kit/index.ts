@@ -11,6 +11,7 @@ export { type RedactOptions, redact } from "../redact.ts";
 export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
 export type { RetryLater, RunBounds } from "../run-bounds.ts";
+export { causeChain, messageOf } from "../thrown.ts";
 export {
   checkOptions,
   type OptionRule,
@@ -21,5 +22,4 @@ export { usableEmail, usableUserId } from "./identity.ts";
 export { withRecipeOptions } from "./recipe-options.ts";
 export { type RunHandlerOptions, runHandler } from "./run-handler.ts";
 export { cutText } from "./text.ts";
-export { causeChain, messageOf } from "./thrown.ts";
 export { UpstreamError, type UpstreamErrorOptions } from "./upstream-error.ts";
