@@ -1,3 +1,5 @@
+import { causeChain } from "./thrown.ts";
+
 // Node's network error codes, undici's (fetch) family, and nodemailer's for a socket, connection or DNS
 // failure: the server was not reached, or the connection broke.
 const NETWORK_CODE =
@@ -25,14 +27,9 @@ export function isNetworkCode(code: unknown): boolean {
  */
 export function isNetworkError(error: unknown): boolean {
   try {
-    // Depth-bounded: a cause chain can be circular.
-    for (let depth = 0; depth < 5 && typeof error === "object" && error !== null; depth++) {
-      const { code, cause } = error as { code?: unknown; cause?: unknown };
-      if (isNetworkCode(code)) return true;
-      error = cause;
-    }
+    return causeChain(error).some((link) => isNetworkCode((link as { code?: unknown }).code));
   } catch {
     // A Proxy or a getter that throws is not a network error.
+    return false;
   }
-  return false;
 }

@@ -2,10 +2,13 @@ import { describe, expect, it } from "vitest";
 import { EVENT_NAMES, isRetryable, skip } from "../src/index.ts";
 import {
   backoffDelay,
+  causeChain,
+  checkOptions,
   configError,
   configRangeError,
   cutText,
   isNetworkError,
+  messageOf,
   type RetryPolicy,
   requiredOption,
   resolveRoutes,
@@ -13,6 +16,7 @@ import {
   UpstreamError,
   usableEmail,
   usableUserId,
+  withRecipeOptions,
 } from "../src/kit/index.ts";
 
 const noop = async () => {};
@@ -38,11 +42,14 @@ describe("the kit's configuration errors", () => {
       [
         "UpstreamError",
         "backoffDelay",
+        "causeChain",
+        "checkOptions",
         "configError",
         "configRangeError",
         "cutText",
         "defaultOnError",
         "isNetworkError",
+        "messageOf",
         "prefixed",
         "publicError",
         "redact",
@@ -55,6 +62,7 @@ describe("the kit's configuration errors", () => {
         "traceEnqueue",
         "usableEmail",
         "usableUserId",
+        "withRecipeOptions",
       ].sort(),
     );
   });
@@ -382,5 +390,97 @@ describe("backoffDelay", () => {
       },
     );
     expect(backoffDelay(policy, 2, hostile)).toBe(200);
+  });
+});
+
+describe("the kit's recipe skeleton", () => {
+  const spec = {
+    client: { required: true, test: (c: unknown) => typeof c === "function", is: "a client" },
+    channel: { required: true, type: "string" },
+    includeEmail: "boolean",
+    maxLength: { type: "number", range: [(n: number) => n > 0, "a positive number"] },
+  } as const;
+  const ok = { client: () => {}, channel: "#signups" };
+
+  it("gives one message per kind of mistake, prefixed, as TypeError or RangeError", () => {
+    for (const options of [undefined, null, "x", 42]) {
+      expect(() => checkOptions("slack", options, spec)).toThrowError(
+        new TypeError("[auth-recipes/slack] options must be an object: { client, channel }"),
+      );
+    }
+    for (const client of [undefined, null, ""]) {
+      expect(() => checkOptions("slack", { ...ok, client }, spec)).toThrowError(
+        new TypeError('[auth-recipes/slack] option "client" is required'),
+      );
+    }
+    expect(() => checkOptions("slack", { ...ok, client: {} }, spec)).toThrowError(
+      new TypeError('[auth-recipes/slack] option "client" must be a client'),
+    );
+    expect(() => checkOptions("slack", { ...ok, channel: 42 }, spec)).toThrowError(
+      new TypeError('[auth-recipes/slack] option "channel" must be a string'),
+    );
+    // Only `undefined` means the default of an optional option: `null` is a mistake.
+    expect(() => checkOptions("slack", { ...ok, includeEmail: null }, spec)).toThrowError(
+      new TypeError('[auth-recipes/slack] option "includeEmail" must be a boolean'),
+    );
+    expect(() => checkOptions("slack", { ...ok, maxLength: "5" }, spec)).toThrowError(
+      new TypeError('[auth-recipes/slack] option "maxLength" must be a number'),
+    );
+    expect(() => checkOptions("slack", { ...ok, maxLength: 0 }, spec)).toThrowError(
+      new RangeError('[auth-recipes/slack] option "maxLength" must be a positive number'),
+    );
+    expect(() => checkOptions("x", { o: null }, { o: "object" })).toThrowError(
+      new TypeError('[auth-recipes/x] option "o" must be an object'),
+    );
+  });
+
+  it("accepts valid options, absent optional ones and options it has no rule for", () => {
+    expect(() => checkOptions("slack", ok, spec)).not.toThrow();
+    expect(() =>
+      checkOptions("slack", { ...ok, includeEmail: false, maxLength: 3, other: 1 }, spec),
+    ).not.toThrow();
+  });
+
+  it("sets timeoutMs and retry only when given, 0 and false included", () => {
+    const events = {};
+    expect(withRecipeOptions({ name: "r", events }, {})).toEqual({ name: "r", events });
+    expect(Object.keys(withRecipeOptions({ name: "r", events }, { timeoutMs: undefined }))).toEqual(
+      ["name", "events"],
+    );
+    expect(withRecipeOptions({ name: "r", events }, { timeoutMs: 0, retry: false })).toEqual({
+      name: "r",
+      events,
+      timeoutMs: 0,
+      retry: false,
+    });
+  });
+
+  it("reads the message of any thrown value without throwing", () => {
+    expect(messageOf(new Error("boom"))).toBe("boom");
+    expect(messageOf("plain")).toBe("plain");
+    expect(messageOf(undefined)).toBe("undefined");
+    expect(messageOf(Object.create(null))).toBe("(unprintable)");
+    const hostile = new Proxy(new Error("x"), {
+      get() {
+        throw new Error("trap");
+      },
+    });
+    expect(messageOf(hostile)).toBe("(unprintable)");
+  });
+
+  it("walks a cause chain, bounded, stopping at a getter that throws", () => {
+    const inner = { code: "ECONNREFUSED" };
+    const outer = new Error("fetch failed", { cause: inner });
+    expect(causeChain(outer)).toEqual([outer, inner]);
+    expect(causeChain("text")).toEqual([]);
+    const loop: { cause?: unknown } = {};
+    loop.cause = loop;
+    expect(causeChain(loop)).toHaveLength(5);
+    const trap = {
+      get cause(): unknown {
+        throw new Error("trap");
+      },
+    };
+    expect(causeChain(trap)).toEqual([trap]);
   });
 });

@@ -7,7 +7,13 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
-import { configError, requiredOption, usableEmail, usableUserId } from "@auth-recipes/core/kit";
+import {
+  checkOptions,
+  configError,
+  usableEmail,
+  usableUserId,
+  withRecipeOptions,
+} from "@auth-recipes/core/kit";
 import type { PostHog } from "posthog-node";
 import { deliver, enqueue, type PostHogCall } from "./delivery.ts";
 import { eventUuid } from "./uuid.ts";
@@ -103,25 +109,21 @@ function present(properties: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(properties).filter(([, value]) => value != null));
 }
 
-function checkOptions(options: PostHogTrackingOptions): Required<PostHogEventNames> {
-  if (typeof options !== "object" || options === null) throw requiredOption(PKG, "posthog");
-  const { posthog, traits, events, awaitDelivery } = options;
-  if (posthog === undefined || posthog === null) throw requiredOption(PKG, "posthog");
-  const client = posthog as unknown as Loose;
-  for (const method of ["capture", "captureImmediate", "on"]) {
-    if (typeof client[method] !== "function") {
-      throw configError(PKG, 'option "posthog" must be a PostHog client from posthog-node');
-    }
-  }
-  if (traits !== undefined && typeof traits !== "function") {
-    throw configError(PKG, 'option "traits" must be a function');
-  }
-  if (awaitDelivery !== undefined && typeof awaitDelivery !== "boolean") {
-    throw configError(PKG, 'option "awaitDelivery" must be a boolean');
-  }
-  if (events !== undefined && (typeof events !== "object" || events === null)) {
-    throw configError(PKG, 'option "events" must be an object');
-  }
+function eventNames(options: PostHogTrackingOptions): Required<PostHogEventNames> {
+  checkOptions(PKG, options, {
+    posthog: {
+      required: true,
+      test: (client) =>
+        ["capture", "captureImmediate", "on"].every(
+          (method) => typeof (client as Loose)[method] === "function",
+        ),
+      is: "a PostHog client from posthog-node",
+    },
+    traits: "function",
+    awaitDelivery: "boolean",
+    events: "object",
+  });
+  const { events } = options;
   const names = { ...DEFAULT_NAMES };
   for (const [key, name] of Object.entries(events ?? {})) {
     if (!(key in DEFAULT_NAMES)) {
@@ -178,7 +180,7 @@ type Unsent = Omit<PostHogCall, "uuid">;
  * ```
  */
 export function posthogTracking(options: PostHogTrackingOptions): Recipe {
-  const names = checkOptions(options);
+  const names = eventNames(options);
   const { posthog, awaitDelivery = true } = options;
   const traitsOf = options.traits ?? defaultTraits;
 
@@ -268,8 +270,5 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
       ]);
     };
   }
-  const recipe: Recipe = { name: PKG, events };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions({ name: PKG, events }, options);
 }

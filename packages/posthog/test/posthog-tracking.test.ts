@@ -145,6 +145,9 @@ describe("posthogTracking: what reaches PostHog", () => {
   it("refuses bad options with a TypeError naming the option", () => {
     const client = clientFor(posthog);
     expect(() => posthogTracking(undefined as never)).toThrow(
+      "[auth-recipes/posthog] options must be an object: { posthog }",
+    );
+    expect(() => posthogTracking({} as never)).toThrow(
       '[auth-recipes/posthog] option "posthog" is required',
     );
     expect(() => posthogTracking({ posthog: {} as never })).toThrow(TypeError);

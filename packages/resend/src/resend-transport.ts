@@ -1,4 +1,4 @@
-import { configError, cutText } from "@auth-recipes/core/kit";
+import { configError, cutText, messageOf } from "@auth-recipes/core/kit";
 import type { EmailMessage, EmailSendOptions, EmailTransport } from "@auth-recipes/welcome-email";
 import type { Resend } from "resend";
 import { isRetryableFailure, retryAfterMs } from "./classify.ts";
@@ -163,11 +163,15 @@ export function resendTransport(resend: Resend): EmailTransport {
       if (signal.aborted) throw signal.reason;
       // The SDK throws only before the request: rendering `react` failed (a component that throws, or
       // @react-email/render not installed). Another attempt renders the same way.
-      throw new ResendError(PKG, `emails.send threw before sending: ${describe(error)}`, {
-        retryable: false,
-        secrets,
-        cause: error,
-      });
+      throw new ResendError(
+        PKG,
+        `emails.send threw before sending: ${cutText(messageOf(error), MAX_MESSAGE)}`,
+        {
+          retryable: false,
+          secrets,
+          cause: error,
+        },
+      );
     }
     if (signal.aborted) throw signal.reason;
     const error = read(() => result?.error);
@@ -186,9 +190,4 @@ export function resendTransport(resend: Resend): EmailTransport {
   }
 
   return { name: "resend", react: true, sendEmail };
-}
-
-function describe(error: unknown): string {
-  const message = read(() => (error instanceof Error ? error.message : String(error)));
-  return typeof message === "string" ? cutText(message, MAX_MESSAGE) : "(unprintable)";
 }

@@ -1,3 +1,4 @@
+import { messageOf } from "@auth-recipes/core/kit";
 import type { Analytics, IdentifyParams, TrackParams } from "@segment/analytics-node";
 import { clientSecrets, deliveryError, SegmentDeliveryError } from "./errors.ts";
 
@@ -319,10 +320,10 @@ class DeliveryQueue {
       // The SDK validates synchronously; nothing was queued.
       this.#settle(
         params.messageId,
-        new SegmentDeliveryError(
-          `Segment's client refused the ${type} call: ${error instanceof Error ? error.message : String(error)}`,
-          { retryable: false, cause: error },
-        ),
+        new SegmentDeliveryError(`Segment's client refused the ${type} call: ${messageOf(error)}`, {
+          retryable: false,
+          cause: error,
+        }),
       );
     }
   }

@@ -1,4 +1,4 @@
-import { UpstreamError } from "@auth-recipes/core/kit";
+import { messageOf, UpstreamError } from "@auth-recipes/core/kit";
 
 /**
  * Segment did not accept a call the recipe made: the SDK reported a failed delivery (an HTTP error after
@@ -37,14 +37,6 @@ export class SegmentDeliveryError extends UpstreamError {
 // Statuses the SDK gives up on at once; another attempt sends the same batch to the same answer.
 const RETRYABLE_4XX = new Set([408, 410, 429, 460]);
 
-function describe(reason: unknown): string {
-  try {
-    return reason instanceof Error ? String(reason.message) : String(reason ?? "unknown failure");
-  } catch {
-    return "(unprintable)";
-  }
-}
-
 /**
  * The write key an `Analytics` client holds, for redaction: a hostile or broken endpoint can echo it (or
  * the `Basic` credential the SDK makes of it, which the kit's `redact` also removes) in its body or
@@ -71,7 +63,7 @@ export function deliveryError(
   reason: unknown,
   secrets: readonly string[] = [],
 ): SegmentDeliveryError {
-  const text = describe(reason);
+  const text = messageOf(reason ?? "unknown failure");
   // The SDK reports an HTTP failure as `[<status>] <status text>`.
   const status = Number(/^\[(\d{3})\]/.exec(text)?.[1]) || undefined;
   const tooLarge = /maximum event size|batch size/i.test(text);

@@ -7,7 +7,13 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
-import { configError, requiredOption, usableEmail, usableUserId } from "@auth-recipes/core/kit";
+import {
+  checkOptions,
+  configError,
+  usableEmail,
+  usableUserId,
+  withRecipeOptions,
+} from "@auth-recipes/core/kit";
 import type { Analytics } from "@segment/analytics-node";
 import { deliver, type SegmentCall, send } from "./delivery.ts";
 
@@ -97,36 +103,26 @@ function defaultTraits(user: AuthUser): Record<string, unknown> {
   return traits;
 }
 
-/** A Segment `userId`: the kit's usable user id (a numeric id becomes a string), else undefined. */
-const idOf = usableUserId;
-
 /** Only the fields that have a value: Segment stores an explicit `null` as a value. */
 function present(properties: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(properties).filter(([, value]) => value != null));
 }
 
-function checkOptions(options: SegmentTrackingOptions): Required<SegmentEventNames> {
-  if (typeof options !== "object" || options === null) throw requiredOption(PKG, "analytics");
-  const { analytics, traits, events, awaitDelivery } = options;
-  if (analytics === undefined || analytics === null) throw requiredOption(PKG, "analytics");
-  const client = analytics as unknown as Loose;
-  for (const method of ["identify", "track", "flush", "on"]) {
-    if (typeof client[method] !== "function") {
-      throw configError(
-        PKG,
-        'option "analytics" must be an Analytics client from @segment/analytics-node',
-      );
-    }
-  }
-  if (traits !== undefined && typeof traits !== "function") {
-    throw configError(PKG, 'option "traits" must be a function');
-  }
-  if (awaitDelivery !== undefined && typeof awaitDelivery !== "boolean") {
-    throw configError(PKG, 'option "awaitDelivery" must be a boolean');
-  }
-  if (events !== undefined && (typeof events !== "object" || events === null)) {
-    throw configError(PKG, 'option "events" must be an object');
-  }
+function eventNames(options: SegmentTrackingOptions): Required<SegmentEventNames> {
+  checkOptions(PKG, options, {
+    analytics: {
+      required: true,
+      test: (client) =>
+        ["identify", "track", "flush", "on"].every(
+          (method) => typeof (client as Loose)[method] === "function",
+        ),
+      is: "an Analytics client from @segment/analytics-node",
+    },
+    traits: "function",
+    awaitDelivery: "boolean",
+    events: "object",
+  });
+  const { events } = options;
   const names = { ...DEFAULT_NAMES };
   for (const [key, name] of Object.entries(events ?? {})) {
     if (!(key in DEFAULT_NAMES)) {
@@ -169,7 +165,7 @@ function checkOptions(options: SegmentTrackingOptions): Required<SegmentEventNam
  * ```
  */
 export function segmentTracking(options: SegmentTrackingOptions): Recipe {
-  const names = checkOptions(options);
+  const names = eventNames(options);
   const { analytics, awaitDelivery = true } = options;
   const traitsOf = options.traits ?? defaultTraits;
 
@@ -211,7 +207,7 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
 
   const events: RecipeEvents = {
     async createUser({ user }, context) {
-      const userId = idOf((user as Loose | undefined)?.id);
+      const userId = usableUserId((user as Loose | undefined)?.id);
       if (!userId) return noUserId();
       const identified = traits(user);
       await run(context, (messageId) => {
@@ -231,7 +227,7 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
       });
     },
     async updateUser({ user }, context) {
-      const userId = idOf((user as Loose | undefined)?.id);
+      const userId = usableUserId((user as Loose | undefined)?.id);
       if (!userId) return noUserId();
       const identified = traits(user);
       await run(context, (messageId) => [
@@ -245,7 +241,7 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
   const { signIn, signOut, linkAccount } = names;
   if (signIn !== false) {
     events.signIn = async ({ user, account, isNewUser }, context) => {
-      const userId = idOf((user as Loose | undefined)?.id);
+      const userId = usableUserId((user as Loose | undefined)?.id);
       if (!userId) return noUserId();
       // Named fields only: the account also carries the OAuth tokens.
       await track(
@@ -260,7 +256,8 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
     events.signOut = async (message, context) => {
       const { token, session } = message as { token?: Loose | null; session?: Loose | null };
       const sessionUser = session?.user as Loose | undefined;
-      const userId = idOf(token?.sub) ?? idOf(session?.userId) ?? idOf(sessionUser?.id);
+      const userId =
+        usableUserId(token?.sub) ?? usableUserId(session?.userId) ?? usableUserId(sessionUser?.id);
       if (!userId)
         return skip(
           "no user id in the signOut message (neither a token sub nor a session user id)",
@@ -270,13 +267,10 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
   }
   if (linkAccount !== false) {
     events.linkAccount = async ({ user, account }, context) => {
-      const userId = idOf((user as Loose | undefined)?.id) ?? idOf(account?.userId);
+      const userId = usableUserId((user as Loose | undefined)?.id) ?? usableUserId(account?.userId);
       if (!userId) return noUserId();
       await track(context, userId, linkAccount, present({ provider: account?.provider }));
     };
   }
-  const recipe: Recipe = { name: "segment", events };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions({ name: "segment", events }, options);
 }

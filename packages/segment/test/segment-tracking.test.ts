@@ -224,7 +224,7 @@ describe("segmentTracking: options", () => {
   it("throws a TypeError naming the option when it is missing or wrong", () => {
     const analytics = analyticsFor(segment);
     const cases: [unknown, RegExp][] = [
-      [undefined, /option "analytics" is required/],
+      [undefined, /options must be an object: \{ analytics \}/],
       [{}, /option "analytics" is required/],
       [{ analytics: { track() {} } }, /option "analytics" must be an Analytics client/],
       [{ analytics, traits: "email" }, /option "traits" must be a function/],

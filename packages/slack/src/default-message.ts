@@ -1,4 +1,4 @@
-import { cutText, usableEmail } from "@auth-recipes/core/kit";
+import { cutText, usableEmail, usableUserId } from "@auth-recipes/core/kit";
 import type { KnownBlock } from "@slack/web-api";
 import { escapeMrkdwn } from "./escape.ts";
 import type { SlackEventInput, SlackMessageContent } from "./events.ts";
@@ -81,7 +81,9 @@ export function eventUser(input: SlackEventInput): SlackEventUser | undefined {
     id = source?.id;
   }
   const user: SlackEventUser = {};
-  if (typeof id === "string" && id) user.id = id;
+  // The kit's user id, as every recipe reads it: a numeric id counts, an id with control characters not.
+  const usable = usableUserId(id);
+  if (usable) user.id = usable;
   if (typeof source?.name === "string") user.name = source.name;
   // An address with invisible or bidi characters is no usable email: not shown, as a missing one.
   const email = usableEmail(source?.email);

@@ -1,5 +1,5 @@
 import { isRetryable } from "@auth-recipes/core";
-import { UpstreamError } from "@auth-recipes/core/kit";
+import { causeChain, messageOf, UpstreamError } from "@auth-recipes/core/kit";
 
 /** What kind of failure a {@link SlackNotifyError} reports. */
 export type SlackFailure = "platform" | "http" | "rate_limited" | "network" | "timeout" | "other";
@@ -70,20 +70,11 @@ const HINTS: Record<string, string> = {
   missing_scope: "the token needs the chat:write scope",
 };
 
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return "(unprintable)";
-  }
-}
-
 /** The first network error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) in a cause chain. */
 function networkCode(error: unknown): string | undefined {
-  for (let depth = 0; depth < 5 && typeof error === "object" && error !== null; depth++) {
-    const { code, cause } = error as { code?: unknown; cause?: unknown };
+  for (const link of causeChain(error)) {
+    const { code } = link as { code?: unknown };
     if (typeof code === "string" && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)) return code;
-    error = cause;
   }
   return undefined;
 }
@@ -121,14 +112,14 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
   }
   // A 429 with rejectRateLimitedCalls; or, once the client's own retries are spent, the plain errors it
   // throws after waiting out Retry-After (wrapped in a request error) or on a 429 without Retry-After.
-  const message = describe(error);
+  const message = messageOf(error);
   const original = e.code === REQUEST ? (e.original as { name?: unknown } | undefined) : undefined;
-  const limited = RATE_LIMIT_MESSAGE.test(original ? describe(original) : message);
+  const limited = RATE_LIMIT_MESSAGE.test(original ? messageOf(original) : message);
   if (e.code === RATE_LIMITED || limited) {
     const retryAfter =
       typeof e.retryAfter === "number"
         ? e.retryAfter
-        : Number(/retry-after: (\d+)/.exec(describe(original ?? error))?.[1] ?? Number.NaN);
+        : Number(/retry-after: (\d+)/.exec(messageOf(original ?? error))?.[1] ?? Number.NaN);
     const known = Number.isFinite(retryAfter);
     return new SlackNotifyError(
       `${prefix} was rate-limited by Slack${known ? ` (retry after ${retryAfter} s)` : ""}`,
@@ -153,7 +144,7 @@ export function toSlackNotifyError(error: unknown, token: string | undefined): S
       });
     }
     const code = networkCode(original);
-    const detail = code ? ` (${code})` : `: ${describe(original ?? error)}`;
+    const detail = code ? ` (${code})` : `: ${messageOf(original ?? error)}`;
     return new SlackNotifyError(`${prefix} could not reach Slack${detail}`, {
       kind: "network",
       retryable: true,

@@ -8,7 +8,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
-import { configError } from "@auth-recipes/core/kit";
+import { checkOptions, configError, withRecipeOptions } from "@auth-recipes/core/kit";
 import type { WebClient } from "@slack/web-api";
 import { defaultSlackMessage, eventUser } from "./default-message.ts";
 import { toSlackNotifyError } from "./errors.ts";
@@ -70,25 +70,23 @@ function badMessage(): never {
 }
 
 /** Validates the options once, at construction; returns the events to handle. */
-function checkOptions(options: SlackNotifyOptions<SlackEvent>): readonly SlackEvent[] {
-  if (typeof options !== "object" || options === null) {
-    throw configError(PKG, "slackNotify takes an options object: { client, channel }");
-  }
-  const { client, channel, message, includeEmail = true } = options;
+function eventsToHandle(options: SlackNotifyOptions<SlackEvent>): readonly SlackEvent[] {
+  checkOptions(PKG, options, {
+    client: {
+      required: true,
+      test: (client) => typeof (client as Partial<WebClient>).chat?.postMessage === "function",
+      is: "a WebClient from @slack/web-api",
+    },
+    channel: {
+      required: true,
+      test: (channel) => typeof channel === "string" && channel.trim() !== "",
+      is: 'a channel id or name such as "#signups"',
+    },
+    message: "function",
+    includeEmail: "boolean",
+  });
   // Only `undefined` means the default: `on: null` is a mistake worth reporting.
   const on: readonly SlackEvent[] = options.on === undefined ? ["createUser"] : options.on;
-  if (client === undefined || client === null) {
-    throw configError(PKG, 'option "client" is required: a WebClient from @slack/web-api');
-  }
-  if (typeof (client as Partial<WebClient>).chat?.postMessage !== "function") {
-    throw configError(PKG, 'option "client" must be a WebClient from @slack/web-api');
-  }
-  if (channel === undefined || channel === null || channel === "") {
-    throw configError(PKG, 'option "channel" is required: a channel id or name such as "#signups"');
-  }
-  if (typeof channel !== "string" || !channel.trim()) {
-    throw configError(PKG, 'option "channel" must be a channel id or name such as "#signups"');
-  }
   if (!Array.isArray(on) || on.length === 0) {
     throw configError(PKG, `option "on" must list at least one of ${SLACK_EVENTS.join(", ")}`);
   }
@@ -106,12 +104,6 @@ function checkOptions(options: SlackNotifyOptions<SlackEvent>): readonly SlackEv
       );
     }
   }
-  if (message !== undefined && typeof message !== "function") {
-    throw configError(PKG, 'option "message" must be a function');
-  }
-  if (typeof includeEmail !== "boolean")
-    throw configError(PKG, 'option "includeEmail" must be a boolean');
-
   return on;
 }
 
@@ -138,7 +130,7 @@ function checkOptions(options: SlackNotifyOptions<SlackEvent>): readonly SlackEv
 export function slackNotify<E extends SlackEvent = SlackEvent>(
   options: SlackNotifyOptions<E>,
 ): Recipe {
-  const on = checkOptions(options as unknown as SlackNotifyOptions<SlackEvent>);
+  const on = eventsToHandle(options as unknown as SlackNotifyOptions<SlackEvent>);
   const { client, channel, message, includeEmail = true } = options;
 
   const handler = async (eventMessage: unknown, context: HandlerContext): Promise<void | Skip> => {
@@ -172,8 +164,5 @@ export function slackNotify<E extends SlackEvent = SlackEvent>(
   for (const event of new Set(on)) {
     (events as Record<string, typeof handler>)[event] = handler;
   }
-  const recipe: Recipe = { name: "slack", events };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions({ name: "slack", events }, options);
 }

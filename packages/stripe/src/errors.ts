@@ -1,4 +1,4 @@
-import { UpstreamError } from "@auth-recipes/core/kit";
+import { messageOf, UpstreamError } from "@auth-recipes/core/kit";
 
 /**
  * Why a `stripeCustomer` handler failed: the error it throws, which `onError` receives as the `cause` of
@@ -48,14 +48,6 @@ export class StripeCustomerError extends UpstreamError {
     for (const [key, value] of Object.entries({ ...rest, statusCode })) {
       if (value !== undefined) Object.assign(this, { [key]: value });
     }
-  }
-}
-
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return "(unprintable)";
   }
 }
 
@@ -146,7 +138,7 @@ export function toStripeCustomerError(
   const after = statusCode === 429 ? retryAfterMs(headers["retry-after"]) : undefined;
   const status = [statusCode, code].filter((part) => part !== undefined).join(" ");
   // The kit's UpstreamError redacts the message: Stripe's own quotes the email it refused.
-  const message = `${action} failed: ${type}${status ? ` (${status})` : ""}: ${describe(error)}`;
+  const message = `${action} failed: ${type}${status ? ` (${status})` : ""}: ${messageOf(error)}`;
   return new StripeCustomerError(message, {
     retryable,
     stripeType: type,

@@ -7,7 +7,14 @@ import type {
   Skip,
 } from "@auth-recipes/core";
 import { skip } from "@auth-recipes/core";
-import { configError, prefixed, requiredOption, usableEmail } from "@auth-recipes/core/kit";
+import {
+  checkOptions,
+  configError,
+  prefixed,
+  usableEmail,
+  usableUserId,
+  withRecipeOptions,
+} from "@auth-recipes/core/kit";
 import type Stripe from "stripe";
 import { customerName } from "./customer-fields.ts";
 import {
@@ -95,15 +102,16 @@ export interface StripeCustomerOptions {
 
 const PKG = "stripe";
 
-function checkOptions(options: StripeCustomerOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw configError(
-      PKG,
-      "options are required: stripeCustomer({ stripe: new Stripe(secretKey) })",
-    );
-  }
+function checkStripeOptions(options: StripeCustomerOptions): void {
+  checkOptions(PKG, options, {
+    stripe: { required: true },
+    customerParams: "function",
+    onCustomerCreated: "function",
+    getCustomerId: "function",
+    reuseExisting: "boolean",
+    syncOnUpdate: "boolean",
+  });
   const { stripe } = options;
-  if (stripe === undefined || stripe === null) throw requiredOption(PKG, "stripe");
   const customers = (stripe as unknown as { customers?: Record<string, unknown> }).customers;
   for (const method of ["create", "list", "retrieve", "update", "search"]) {
     if (typeof customers?.[method] !== "function") {
@@ -111,16 +119,6 @@ function checkOptions(options: StripeCustomerOptions): void {
         PKG,
         `option "stripe" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
       );
-    }
-  }
-  for (const name of ["customerParams", "onCustomerCreated", "getCustomerId"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw configError(PKG, `option "${name}" must be a function`);
-    }
-  }
-  for (const name of ["reuseExisting", "syncOnUpdate"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "boolean") {
-      throw configError(PKG, `option "${name}" must be a boolean`);
     }
   }
 }
@@ -169,8 +167,7 @@ const RECENT_PAGES = 5;
 const MAX_REMEMBERED = 1000;
 
 function userIdOf(user: AuthUser | null | undefined): string | undefined {
-  const id = (user as { id?: unknown } | null | undefined)?.id;
-  return typeof id === "string" && id ? id : typeof id === "number" ? String(id) : undefined;
+  return usableUserId((user as { id?: unknown } | null | undefined)?.id);
 }
 
 /**
@@ -209,7 +206,7 @@ function userIdOf(user: AuthUser | null | undefined): string | undefined {
  * ```
  */
 export function stripeCustomer(options: StripeCustomerOptions): Recipe {
-  checkOptions(options);
+  checkStripeOptions(options);
   const {
     stripe,
     reuseExisting = true,
@@ -402,11 +399,8 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     await call("customers.update", (o) => stripe.customers.update(id, changes, o));
   }
 
-  const recipe: Recipe = {
-    name: "stripe-customer",
-    events: syncOnUpdate ? { createUser, updateUser } : { createUser },
-  };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions(
+    { name: "stripe-customer", events: syncOnUpdate ? { createUser, updateUser } : { createUser } },
+    options,
+  );
 }

@@ -13,6 +13,7 @@ export { ConformanceError } from "./conformance/errors.ts";
 export { nextAuthHost, type RecipeHost } from "./conformance/host.ts";
 export { checkHostileInput } from "./conformance/hostile-input.ts";
 export { checkIdempotentRetry } from "./conformance/idempotent-retry.ts";
+export { checkNothingPrinted } from "./conformance/printed-errors.ts";
 export { checkRequiredOptions } from "./conformance/required-options.ts";
 export { checkNoSecretsInErrors } from "./conformance/secrets.ts";
 export { checkRecipeShape } from "./conformance/shape.ts";

@@ -7,6 +7,7 @@ import {
   checkHostileInput,
   checkIdempotentRetry,
   checkNoSecretsInErrors,
+  checkNothingPrinted,
   checkRecipeShape,
   checkRequiredOptions,
   checkUpstreamFailure,
@@ -202,6 +203,21 @@ describe("checkNoSecretsInErrors", () => {
   });
 });
 
+describe("checkNothingPrinted", () => {
+  it("passes the reference recipe", async () => {
+    await checkNothingPrinted(webhookConfig(), hooks);
+  });
+
+  it("fails a recipe whose clean message hides the user's email address in a printed field", async () => {
+    const config = webhookConfig({ printsEmail: true });
+    // The messages are clean: only what a logger prints shows the address.
+    await checkNoSecretsInErrors(config, hooks);
+    await expect(checkNothingPrinted(config, hooks)).rejects.toThrow(
+      /printed by (console|inspect|json|pino) contains the email address of the user/,
+    );
+  });
+});
+
 describe("checkIdempotentRetry", () => {
   it("passes the reference recipe", async () => {
     await checkIdempotentRetry(webhookConfig(), hooks);
@@ -223,7 +239,7 @@ describe("checkIdempotentRetry", () => {
 describe("conformanceChecks", () => {
   it("lists every check, the idempotency check only with effects", () => {
     const titles = conformanceChecks(webhookConfig()).map((check) => check.title);
-    expect(titles).toHaveLength(9);
+    expect(titles).toHaveLength(10);
     expect(titles[0]).toContain('named "webhook"');
     const without = conformanceChecks(webhookConfig({}, { effects: undefined }));
     expect(without.map((check) => check.title)).toEqual(

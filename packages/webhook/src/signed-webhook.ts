@@ -5,7 +5,7 @@ import {
   type RetryOptions,
   skip,
 } from "@auth-recipes/core";
-import { configError, requiredOption } from "@auth-recipes/core/kit";
+import { checkOptions, configError, withRecipeOptions } from "@auth-recipes/core/kit";
 import { post, type Target } from "./delivery.ts";
 import { dataOf, EVENT_OF } from "./message.ts";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookPayload } from "./payload.ts";
@@ -54,11 +54,7 @@ const PKG = "webhook";
 // oldest are forgotten past this many (a retry then gets a fresh timestamp, nothing worse).
 const MAX_REMEMBERED = 1000;
 
-function targetOf(url: unknown): Target {
-  if (url === undefined || url === null || url === "") throw requiredOption(PKG, "url");
-  if (typeof url !== "string" && !(url instanceof URL)) {
-    throw configError(PKG, 'option "url" must be a string or a URL');
-  }
+function targetOf(url: string | URL): Target {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -141,13 +137,22 @@ async function webhookId(recipe: string, dispatchId: string): Promise<string> {
  * ```
  */
 export function signedWebhook(options: SignedWebhookOptions): Recipe {
-  if (typeof options !== "object" || options === null) throw requiredOption(PKG, "url");
+  checkOptions(PKG, options, {
+    url: {
+      required: true,
+      test: (url) => typeof url === "string" || url instanceof URL,
+      is: "a string or a URL",
+    },
+    // Its shape is checked by signerFor, which verifyWebhook shares.
+    secret: { required: true },
+    name: {
+      test: (name) => typeof name === "string" && name.trim() !== "",
+      is: "a non-empty string",
+    },
+  });
   const target = targetOf(options.url);
   const signer = signerFor(options.secret);
   const { name = "webhook" } = options;
-  if (typeof name !== "string" || !name.trim()) {
-    throw configError(PKG, 'option "name" must be a non-empty string');
-  }
   const types = typesOf(options.events);
   const secret = options.secret;
   const remembered = new Map<string, string>();
@@ -188,8 +193,5 @@ export function signedWebhook(options: SignedWebhookOptions): Recipe {
     const handler = (message: unknown, context: HandlerContext) => deliver(type, message, context);
     (events as Record<string, unknown>)[EVENT_OF[type]] = handler;
   }
-  const recipe: Recipe = { name, events };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions({ name, events }, options);
 }

@@ -1,4 +1,4 @@
-import { isNetworkError, UpstreamError } from "@auth-recipes/core/kit";
+import { isNetworkError, messageOf, UpstreamError } from "@auth-recipes/core/kit";
 
 /** The codes nodemailer gives failures to reach or keep the server: worth another attempt. */
 const TRANSIENT_CODES = new Set(["ESOCKET", "ECONNECTION", "ETIMEDOUT", "EDNS", "EABORT"]);
@@ -76,16 +76,10 @@ export function sendError(error: unknown, secrets: readonly string[]): WelcomeEm
   const code = field<string>(error, "code", "string");
   const responseCode = field<number>(error, "responseCode", "number");
   const command = field<string>(error, "command", "string");
-  let detail: string;
-  try {
-    detail = error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    detail = "(unprintable)";
-  }
   const what = [code, responseCode && `SMTP ${responseCode}`, command && `at ${command}`]
     .filter(Boolean)
     .join(", ");
-  return new WelcomeEmailError(`sending failed${what ? ` (${what})` : ""}: ${detail}`, {
+  return new WelcomeEmailError(`sending failed${what ? ` (${what})` : ""}: ${messageOf(error)}`, {
     code,
     responseCode,
     command,

@@ -9,7 +9,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
-import { configError, prefixed } from "@auth-recipes/core/kit";
+import { checkOptions, configError, prefixed, withRecipeOptions } from "@auth-recipes/core/kit";
 import { addressProblem } from "./address.ts";
 import {
   defaultContent,
@@ -115,12 +115,16 @@ function checkText(value: unknown, name: string, required: boolean): void {
     throw configError(PKG, `option "${name}" must not contain line breaks`);
 }
 
-function checkOptions(options: WelcomeEmailOptions): void {
-  if (typeof options !== "object" || options === null)
-    throw configError(PKG, "takes an options object");
-  if (options.transport === undefined || options.transport === null || options.transport === "") {
-    throw configError(PKG, 'option "transport" is required');
-  }
+function checkWelcomeOptions(options: WelcomeEmailOptions): void {
+  checkOptions(PKG, options, {
+    transport: { required: true },
+    // Its shape (an address or { name, address }) is checked below.
+    from: { required: true },
+    render: "function",
+    shouldSend: "function",
+    on: { test: (on) => on === "createUser" || on === "signIn", is: '"createUser" or "signIn"' },
+    headers: { type: "object", is: "an object of strings" },
+  });
   const { from } = options;
   if (typeof from === "object" && from !== null) {
     checkText(from.address, "from.address", true);
@@ -131,22 +135,9 @@ function checkOptions(options: WelcomeEmailOptions): void {
   checkText(options.appName, "appName", false);
   checkText(options.replyTo, "replyTo", false);
   if (typeof options.subject !== "function") checkText(options.subject, "subject", false);
-  for (const key of ["render", "shouldSend"] as const) {
-    if (options[key] !== undefined && typeof options[key] !== "function") {
-      throw configError(PKG, `option "${key}" must be a function`);
-    }
-  }
-  if (options.on !== undefined && options.on !== "createUser" && options.on !== "signIn") {
-    throw configError(PKG, 'option "on" must be "createUser" or "signIn"');
-  }
-  if (options.headers !== undefined) {
-    if (typeof options.headers !== "object" || options.headers === null) {
-      throw configError(PKG, 'option "headers" must be an object of strings');
-    }
-    for (const [name, value] of Object.entries(options.headers)) {
-      if (!HEADER_NAME.test(name) || typeof value !== "string" || LINE_BREAK.test(value)) {
-        throw configError(PKG, 'option "headers" must map header names to one-line strings');
-      }
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (!HEADER_NAME.test(name) || typeof value !== "string" || LINE_BREAK.test(value)) {
+      throw configError(PKG, 'option "headers" must map header names to one-line strings');
     }
   }
 }
@@ -225,7 +216,7 @@ function checkContent(
  * ```
  */
 export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
-  checkOptions(options);
+  checkWelcomeOptions(options);
   const transport = toEmailTransport(options.transport, fail);
   const { from, appName, replyTo, headers, subject, render, shouldSend } = options;
   const messageDomain = domainOf(from);
@@ -285,8 +276,5 @@ export function welcomeEmail(options: WelcomeEmailOptions): Recipe {
         }
       : { createUser: ({ user }, context) => send(user, context) };
 
-  const recipe: Recipe = { name: "welcome-email", events };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions({ name: "welcome-email", events }, options);
 }

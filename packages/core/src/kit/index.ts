@@ -11,7 +11,15 @@ export { type RedactOptions, redact } from "../redact.ts";
 export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
 export type { RetryLater, RunBounds } from "../run-bounds.ts";
+export { causeChain, messageOf } from "../thrown.ts";
+export {
+  checkOptions,
+  type OptionRule,
+  type OptionSpec,
+  type OptionType,
+} from "./check-options.ts";
 export { usableEmail, usableUserId } from "./identity.ts";
+export { withRecipeOptions } from "./recipe-options.ts";
 export { type RunHandlerOptions, runHandler } from "./run-handler.ts";
 export { cutText } from "./text.ts";
 export { UpstreamError, type UpstreamErrorOptions } from "./upstream-error.ts";

@@ -5,6 +5,7 @@ import { timeoutOf } from "./harness.ts";
 import { hostOf } from "./host.ts";
 import { checkHostileInput } from "./hostile-input.ts";
 import { checkIdempotentRetry } from "./idempotent-retry.ts";
+import { checkNothingPrinted } from "./printed-errors.ts";
 import { checkRequiredOptions } from "./required-options.ts";
 import { checkNoSecretsInErrors } from "./secrets.ts";
 import { checkRecipeShape } from "./shape.ts";
@@ -12,7 +13,8 @@ import { checkUpstreamFailure, FAULT_NAMES } from "./upstream-failure.ts";
 
 /**
  * The checks every recipe owes, in the order they run: shape, required options, delivery, (with
- * `effects`) idempotent retries, the three upstream failures, hostile input and secrets. `testRecipe`
+ * `effects`) idempotent retries, the three upstream failures, hostile input, secrets in messages and
+ * in what a logger prints. `testRecipe`
  * from `@auth-recipes/testing/vitest` registers them as tests; other runners can loop over them.
  *
  * The idempotency check counts every effect the emulator holds, so it runs before the checks that make
@@ -56,6 +58,10 @@ export function conformanceChecks<E extends Emulator, O extends object>(
     {
       title: "keeps secrets and email addresses out of error messages",
       run: (emulator) => checkNoSecretsInErrors(config, emulator),
+    },
+    {
+      title: "prints no secret or email address when its errors are logged",
+      run: (emulator) => checkNothingPrinted(config, emulator),
     },
   ];
 }

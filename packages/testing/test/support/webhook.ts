@@ -2,6 +2,7 @@
 // that POSTs JSON about auth events to an endpoint, and the endpoint, built on startHttpEmulator. Each
 // flaw turns on one mistake a real recipe could make, so that each check can be shown to catch one.
 import { type EventName, type HandlerContext, type Recipe, skip } from "@auth-recipes/core";
+import { UpstreamError } from "@auth-recipes/core/kit";
 import { type Emulator, startHttpEmulator } from "../../src/index.ts";
 
 export interface Delivery {
@@ -89,6 +90,8 @@ export interface Flaws {
   concatenatesJson?: boolean;
   leaksToken?: boolean;
   leaksEmail?: boolean;
+  /** Its error's message is clean, but a field that loggers print holds the user's email address. */
+  printsEmail?: boolean;
   keyPerAttempt?: boolean;
   /**
    * Not a flaw: where failed calls wait. When given, a call that failed in a way that may pass is kept
@@ -187,6 +190,10 @@ export function webhook(options: WebhookOptions, flaws: Flaws = {}): Recipe {
       let message = `the endpoint answered ${status}`;
       if (flaws.leaksToken) message += ` for token ${token}`;
       if (flaws.leaksEmail) message += ` while notifying ${user.email}`;
+      if (flaws.printsEmail) {
+        const error = new UpstreamError("webhook-test", message, { status, retryable: false });
+        throw Object.assign(error, { recipient: user.email });
+      }
       throw new WebhookError(message, {
         status,
         retryable: status === 408 || status === 429 || status >= 500,
