@@ -37,7 +37,26 @@ export interface RunSteps {
  * failed. Never rejects. `steps` (the kit's `runHandler`) run its attempts and decide its waits; without
  * them it never resolves with a {@link RetryLater}.
  */
-export async function runRoute(
+export function runRoute(
+  route: Route,
+  message: unknown,
+  dispatch: { readonly value: string },
+  onError: (error: RecipeError) => unknown,
+  clock: () => number,
+  steps?: RunSteps,
+): Promise<HandlerResult | RetryLater> {
+  // One attempt and no host steps (most of composeEvents' handlers, and every session handler): no
+  // loop, no async function's extra turn of the microtask queue.
+  if (!route.retry && !steps) {
+    const started = clock();
+    return attemptOnce(route, message, 1, dispatch, clock).then((outcome) =>
+      resultOf(route, outcome, 1, started, onError, clock),
+    );
+  }
+  return runAttempts(route, message, dispatch, onError, clock, steps);
+}
+
+async function runAttempts(
   route: Route,
   message: unknown,
   dispatch: { readonly value: string },
@@ -75,6 +94,18 @@ export async function runRoute(
       if (next !== true) return next;
     }
   }
+  return resultOf(route, outcome, attempts, started, onError, clock);
+}
+
+/** The handler's result from its last attempt's outcome; calls `onError` when that attempt failed. */
+function resultOf(
+  route: Route,
+  outcome: AttemptOutcome,
+  attempts: number,
+  started: number,
+  onError: (error: RecipeError) => unknown,
+  clock: () => number,
+): HandlerResult {
   const { status } = outcome;
   const result: HandlerResult = {
     recipe: route.recipe,
