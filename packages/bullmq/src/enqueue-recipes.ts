@@ -52,17 +52,18 @@ export interface EnqueueRecipesOptions {
   enqueueTimeoutMs?: number;
   /**
    * What happens to the recipes when the queue cannot take their jobs within `enqueueTimeoutMs` (or the
-   * jobs cannot be built): an object runs them in-process with core's semantics, so nothing is lost, its
-   * fields bounding and retrying each recipe as `composeEvents`' options do (`{}`: core's defaults);
-   * `false` drops them. Either way the handler throws an {@link EnqueueError}, which your `onError` sees.
-   * @default {} (run in-process: each attempt bounded by 10 s, no retry, all within `timeoutMs`)
+   * jobs cannot be built): `"inline"` runs them in-process with core's semantics, so nothing is lost;
+   * an object does the same with its own bounds and retries for each recipe, as `composeEvents`' options
+   * (`{}` is `"inline"`); `"none"` drops them. Either way the handler throws an {@link EnqueueError},
+   * which your `onError` sees.
+   * @default "inline" (in-process: each attempt bounded by 10 s, no retry, all within `timeoutMs`)
    * @example
    * ```ts
    * enqueueRecipes(recipes, { queue, fallback: { timeoutMs: 3_000 } }); // in-process, 3 s an attempt
-   * enqueueRecipes(recipes, { queue, fallback: false }); // dropped, reported to onError
+   * enqueueRecipes(recipes, { queue, fallback: "none" }); // dropped, reported to onError
    * ```
    */
-  fallback?: false | InlineFallbackOptions;
+  fallback?: "inline" | "none" | InlineFallbackOptions;
   /**
    * How long completed jobs are kept, in ms: the window within which enqueuing the same dispatch again
    * (a retried call after a lost reply) makes no second job. BullMQ forgets a removed job's id.
@@ -217,7 +218,7 @@ export function enqueueRecipes(
               )
             : undefined;
         throw new EnqueueError({
-          ranInline: results !== undefined,
+          fallback: results ? "inline" : "none",
           recipes: names,
           cause,
           ...(results ? { results } : {}),

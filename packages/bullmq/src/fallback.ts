@@ -5,8 +5,9 @@ const PKG = "bullmq";
 
 /**
  * How {@link enqueueRecipes} runs the recipes in-process when the queue cannot take their jobs in time:
- * `enqueueRecipes`' `fallback` option. `{}` runs them with core's defaults; both fields are the same as
- * `composeEvents`' own, and apply only to recipes that set none of their own.
+ * `enqueueRecipes`' `fallback` option as an object, which is `fallback: "inline"` with settings (`{}` is
+ * `"inline"`: core's defaults). Both fields are the same as `composeEvents`' own, and apply only to
+ * recipes that set none of their own.
  *
  * @example
  * ```ts
@@ -30,23 +31,20 @@ export interface InlineFallbackOptions {
 }
 
 const KEYS = ["timeoutMs", "retry"];
-const SHAPE = "false or { timeoutMs?, retry? }";
+const SHAPE = '"inline", "none" or { timeoutMs?, retry? }';
 
 /**
- * The `fallback` option, checked: `false` (drop the recipes) or the in-process run's options (`{}` when
- * not given). Every wrong shape is a `TypeError` or `RangeError` that names `fallback` or its field,
- * including the shapes of earlier drafts (`"inline"`, `"none"`), which say what to write instead.
+ * The `fallback` option, checked: `"none"` (drop the recipes, returned as `false`) or the in-process
+ * run's options (`"inline"` and no option alike mean `{}`). Every wrong shape is a `TypeError` or
+ * `RangeError` that names `fallback` or its field.
  */
 export function checkFallback(value: unknown): InlineFallbackOptions | false {
-  if (value === undefined) return {};
-  if (value === false) return false;
-  if (value === "none") {
-    throw configError(PKG, 'option "fallback" must be false to drop the recipes, not "none"');
-  }
-  if (value === "inline" || value === true) {
+  if (value === undefined || value === "inline") return {};
+  if (value === "none") return false;
+  if (typeof value === "boolean") {
     throw configError(
       PKG,
-      `option "fallback" must be ${SHAPE}, not ${JSON.stringify(value)}: running the recipes in-process is the default, so leave it out or pass {}`,
+      `option "fallback" must be ${SHAPE}, not ${value}: "none" drops the recipes, "inline" (the default) runs them in-process`,
     );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

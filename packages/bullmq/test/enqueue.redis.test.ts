@@ -179,7 +179,7 @@ describe("when the queue cannot be reached", () => {
     expect(errors[0]?.recipe).toBe("bullmq");
     const cause = errors[0]?.cause;
     expect(cause).toBeInstanceOf(EnqueueError);
-    expect(cause instanceof EnqueueError && cause.ranInline).toBe(true);
+    expect(cause instanceof EnqueueError && cause.fallback).toBe("inline");
     expect(errors[0]?.message).toMatch(/could not enqueue .*ran welcome-email, slack in-process/);
     await nowhere.close();
   });
@@ -239,12 +239,12 @@ describe("when the queue cannot be reached", () => {
     await nowhere.close();
   });
 
-  it("with fallback: false only reports", async () => {
+  it('with fallback: "none" only reports', async () => {
     const nowhere = producerQueue({ connection: { host: "127.0.0.1", port: await freePort() } });
     const mail = recording("welcome-email");
     const errors: RecipeError[] = [];
     const composed = composeEvents(
-      [enqueueRecipes([mail], { queue: nowhere, fallback: false, enqueueTimeoutMs: 200 })],
+      [enqueueRecipes([mail], { queue: nowhere, fallback: "none", enqueueTimeoutMs: 200 })],
       {
         onError: (error) => {
           errors.push(error);
@@ -255,8 +255,8 @@ describe("when the queue cannot be reached", () => {
     expect(mail.calls).toHaveLength(0);
     expect(errors[0]?.message).toMatch(/dropped welcome-email/);
     const cause = errors[0]?.cause;
-    expect(cause instanceof EnqueueError && [cause.ranInline, cause.results]).toEqual([
-      false,
+    expect(cause instanceof EnqueueError && [cause.fallback, cause.results]).toEqual([
+      "none",
       undefined,
     ]);
     await nowhere.close();
@@ -267,20 +267,34 @@ describe("the fallback option", () => {
   const build = (options: Record<string, unknown>) => () =>
     enqueueRecipes([recording("a")], { queue, ...options } as never);
 
-  it("takes false or the in-process run's options, and refuses every other shape naming the option", () => {
-    for (const fallback of [undefined, false, {}, { timeoutMs: Infinity, retry: true }]) {
+  it('takes "inline", "none" or the in-process run\'s options, and refuses every other shape naming the option', () => {
+    for (const fallback of [
+      undefined,
+      "inline",
+      "none",
+      {},
+      { timeoutMs: Infinity, retry: true },
+    ]) {
       expect(build({ fallback })).not.toThrow();
     }
     expect(
       build({ fallback: { timeoutMs: 50, retry: { retries: 2, minDelayMs: 5 } } }),
     ).not.toThrow();
     const refused: [unknown, ErrorConstructor, RegExp][] = [
-      ["none", TypeError, /option "fallback" must be false to drop the recipes, not "none"/],
-      ["inline", TypeError, /option "fallback" must be false or .*leave it out or pass \{\}/],
-      [true, TypeError, /not true: running the recipes in-process is the default/],
-      [null, TypeError, /option "fallback" must be false or \{ timeoutMs\?, retry\? \}$/],
-      [[], TypeError, /option "fallback" must be false or/],
-      [() => {}, TypeError, /option "fallback" must be false or/],
+      [false, TypeError, /not false: "none" drops the recipes, "inline" \(the default\) runs them/],
+      [true, TypeError, /option "fallback" must be "inline", "none" or .*not true/],
+      [
+        "drop",
+        TypeError,
+        /option "fallback" must be "inline", "none" or \{ timeoutMs\?, retry\? \}$/,
+      ],
+      [
+        null,
+        TypeError,
+        /option "fallback" must be "inline", "none" or \{ timeoutMs\?, retry\? \}$/,
+      ],
+      [[], TypeError, /option "fallback" must be "inline", "none" or/],
+      [() => {}, TypeError, /option "fallback" must be "inline", "none" or/],
       [
         { inline: { timeoutMs: 5 } },
         TypeError,
@@ -352,7 +366,7 @@ describe("the fallback option", () => {
   });
 
   it("changes nothing of what lands in Redis: the worker, not the fallback, decides a job's retries", async () => {
-    const added = async (fallback?: false | { timeoutMs?: number; retry?: boolean }) => {
+    const added = async (fallback?: "none" | { timeoutMs?: number; retry?: boolean }) => {
       const recipe = enqueueRecipes([recording("a"), recording("b")], {
         queue,
         ...(fallback === undefined ? {} : { fallback }),
@@ -369,7 +383,7 @@ describe("the fallback option", () => {
     const plain = await added();
     expect(plain).toHaveLength(2);
     expect(await added({ timeoutMs: 50, retry: true })).toEqual(plain);
-    expect(await added(false)).toEqual(plain);
+    expect(await added("none")).toEqual(plain);
   });
 
   it("bounds each in-process attempt by fallback.timeoutMs, for recipes without their own", async () => {
@@ -391,7 +405,7 @@ describe("the fallback option", () => {
     ).catch((error: unknown) => error);
     // Well before the handler's own 5 s deadline: the fallback's bound ended the hanging attempt.
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(thrown instanceof EnqueueError && thrown.ranInline).toBe(true);
+    expect(thrown instanceof EnqueueError && thrown.fallback).toBe("inline");
     const deadlineIn = (call: Call | undefined) => (call ? call.context.deadline - call.at : NaN);
     expect(deadlineIn(bare.calls[0])).toBeGreaterThan(100);
     expect(deadlineIn(bare.calls[0])).toBeLessThanOrEqual(150);
