@@ -103,7 +103,7 @@ export async function runChaos(
         queue,
         enqueueTimeoutMs: 3_000,
         timeoutMs: 60_000,
-        inline: { retry: RETRY },
+        fallback: { retry: RETRY },
       }),
     ],
     {

@@ -6,16 +6,11 @@ import {
   type RecipeEvents,
   type RecipeInput,
 } from "@auth-recipes/core";
-import {
-  configError,
-  configRangeError,
-  requiredOption,
-  resolveRoutes,
-  traceEnqueue,
-} from "@auth-recipes/core/kit";
+import { checkOptions, configError, resolveRoutes, traceEnqueue } from "@auth-recipes/core/kit";
 import type { JobsOptions, Queue } from "bullmq";
 import { delaysOf } from "./delayed.ts";
 import { EnqueueError } from "./enqueue-error.ts";
+import { checkFallback, type InlineFallbackOptions } from "./fallback.ts";
 import { runInline } from "./inline.ts";
 import { checkRecipeNames, jobName, type RecipeJobData, recipeJobId } from "./job.ts";
 import { checkStoredFields, withoutSecrets } from "./secrets.ts";
@@ -33,6 +28,12 @@ export const RECIPE_BACKOFF = "auth-recipes";
  */
 export const MAX_JOB_ATTEMPTS = 1_000;
 
+/** The rule of a duration some timer waits for: setTimeout fires at once past 2^31 - 1 ms. */
+const TIMER_MS = [
+  (ms: number) => ms > 0 && ms <= 2 ** 31 - 1,
+  "a positive number of ms, at most 2^31 - 1",
+] as const;
+
 /** Options for {@link enqueueRecipes}. */
 export interface EnqueueRecipesOptions {
   /** The BullMQ queue to add jobs to: `new Queue("auth-recipes", { connection })`. Its workers run {@link startRecipeWorker}. */
@@ -43,18 +44,26 @@ export interface EnqueueRecipesOptions {
    */
   name?: string;
   /**
-   * What to do when the queue cannot take the jobs within `enqueueTimeoutMs` (or the handler's deadline,
-   * if sooner): `"inline"` runs those recipes in-process with core's semantics, so nothing is lost;
-   * `"none"` drops them. Either way the handler throws an {@link EnqueueError}, which your `onError` sees.
-   * @default "inline"
-   */
-  fallback?: "inline" | "none";
-  /**
-   * How long to wait for the queue, in ms, before falling back. Commands are never left in ioredis's
+   * How long to wait for Redis to take the jobs, in ms, before falling back: a positive number up to
+   * 2^31 - 1. Never past the handler's deadline (`timeoutMs`). Commands are never left in ioredis's
    * offline queue: when the connection is not ready the fallback runs at once.
    * @default 1000
    */
   enqueueTimeoutMs?: number;
+  /**
+   * What happens to the recipes when the queue cannot take their jobs within `enqueueTimeoutMs` (or the
+   * jobs cannot be built): `"inline"` runs them in-process with core's semantics, so nothing is lost;
+   * an object does the same with its own bounds and retries for each recipe, as `composeEvents`' options
+   * (`{}` is `"inline"`); `"none"` drops them. Either way the handler throws an {@link EnqueueError},
+   * which your `onError` sees.
+   * @default "inline" (in-process: each attempt bounded by 10 s, no retry, all within `timeoutMs`)
+   * @example
+   * ```ts
+   * enqueueRecipes(recipes, { queue, fallback: { timeoutMs: 3_000 } }); // in-process, 3 s an attempt
+   * enqueueRecipes(recipes, { queue, fallback: "none" }); // dropped, reported to onError
+   * ```
+   */
+  fallback?: "inline" | "none" | InlineFallbackOptions;
   /**
    * How long completed jobs are kept, in ms: the window within which enqueuing the same dispatch again
    * (a retried call after a lost reply) makes no second job. BullMQ forgets a removed job's id.
@@ -77,13 +86,12 @@ export interface EnqueueRecipesOptions {
    */
   storedFields?: readonly string[];
   /**
-   * `timeoutMs` of this recipe in `composeEvents`, bounding enqueue and fallback together: a positive
-   * number of ms or `Infinity` (`0` is refused, not ignored).
-   * @default composeEvents' `timeoutMs`
+   * Bounds the whole handler, in ms: the enqueue and, when it fails, the in-process fallback together
+   * (this recipe's `timeoutMs` in `composeEvents`). A positive number or `Infinity` (`0` is refused, not
+   * ignored). When it ends, the fallback's attempts are aborted and no retry starts.
+   * @default composeEvents' `timeoutMs` (10000 unless you set it)
    */
   timeoutMs?: number;
-  /** Core's options for the recipes when they run inline (the fallback): the same as you pass `composeEvents`. */
-  inline?: { timeoutMs?: number; retry?: Recipe["retry"] };
 }
 
 /**
@@ -109,32 +117,45 @@ export function enqueueRecipes(
   recipes: readonly RecipeInput[],
   options: EnqueueRecipesOptions,
 ): Recipe {
-  if (typeof options !== "object" || options === null) throw requiredOption(PKG, "queue");
-  const { queue, name = "bullmq", fallback = "inline", keepFailed = true, inline = {} } = options;
-  if (!queue || typeof (queue as Partial<Queue>).addBulk !== "function") {
+  checkOptions(PKG, options, {
+    queue: {
+      required: true,
+      test: (queue) => typeof (queue as Partial<Queue>).addBulk === "function",
+      is: "a BullMQ Queue: new Queue(name, { connection })",
+    },
+    name: { type: "string", test: (name) => name !== "", is: "a non-empty string" },
+    enqueueTimeoutMs: { type: "number", range: TIMER_MS },
+    dedupeWindowMs: { type: "number", range: TIMER_MS },
+    keepFailed: {
+      test: (keep) => keep === true || typeof keep === "number",
+      is: "true or a whole number",
+      range: [
+        (keep: true | number) => keep === true || (Number.isInteger(keep) && keep >= 0),
+        "true or a whole number ≥ 0",
+      ],
+    },
+    // `0` is not "no timeout": refused, as core refuses it, rather than silently ignored.
+    timeoutMs: {
+      type: "number",
+      range: [(ms: number) => ms > 0, "a positive number of ms or Infinity"],
+    },
+  });
+  // Not an option: the in-process run's options live in `fallback`. A config that sets `inline` would
+  // otherwise run the fallback with the defaults, silently ignoring its bounds.
+  if (Object.hasOwn(options, "inline")) {
     throw configError(
       PKG,
-      'option "queue" must be a BullMQ Queue: new Queue(name, { connection })',
+      'there is no option "inline": the in-process run\'s options are "fallback": { timeoutMs, retry }',
     );
   }
-  if (typeof name !== "string" || !name)
-    throw configError(PKG, 'option "name" must be a non-empty string');
-  if (fallback !== "inline" && fallback !== "none") {
-    throw configError(PKG, 'option "fallback" must be "inline" or "none"');
-  }
-  const enqueueTimeoutMs = positive(options.enqueueTimeoutMs, "enqueueTimeoutMs") ?? 1_000;
-  const dedupeWindowMs = positive(options.dedupeWindowMs, "dedupeWindowMs") ?? 86_400_000;
-  if (keepFailed !== true && !(Number.isInteger(keepFailed) && keepFailed >= 0)) {
-    throw configRangeError(PKG, 'option "keepFailed" must be true or a whole number');
-  }
+  const { queue, name = "bullmq", keepFailed = true } = options as EnqueueRecipesOptions;
+  const fallback = checkFallback(options.fallback);
+  const enqueueTimeoutMs = (options.enqueueTimeoutMs as number | undefined) ?? 1_000;
+  const dedupeWindowMs = (options.dedupeWindowMs as number | undefined) ?? 86_400_000;
   const storedFields = checkStoredFields(PKG, options.storedFields);
-  const { timeoutMs } = options;
-  // `0` is not "no timeout": refused, as core refuses it, rather than silently ignored.
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) {
-    throw configRangeError(PKG, 'option "timeoutMs" must be a positive number of ms or Infinity');
-  }
+  const timeoutMs = options.timeoutMs as number | undefined;
   // The same validation and the same events as composeEvents: a typo fails here, not in a worker.
-  const routes = resolveRoutes(recipes, inline);
+  const routes = resolveRoutes(recipes, fallback || {});
   checkRecipeNames(PKG, recipes);
   const delays = delaysOf(recipes);
 
@@ -185,7 +206,7 @@ export function enqueueRecipes(
         // create an AbortController, which the enqueue's happy path does without).
         const results =
           // A delayed recipe cannot wait days in this process: the fallback runs only the others.
-          fallback === "inline"
+          fallback
             ? await runInline(
                 list.filter((route) => !delays.has(route.recipe)),
                 message,
@@ -197,7 +218,7 @@ export function enqueueRecipes(
               )
             : undefined;
         throw new EnqueueError({
-          fallback,
+          fallback: results ? "inline" : "none",
           recipes: names,
           cause,
           ...(results ? { results } : {}),
@@ -220,14 +241,6 @@ function withCarrier(
 ): { name: string; data: RecipeJobData; opts: JobsOptions }[] {
   if (!Object.keys(carrier).length) return jobs;
   return jobs.map((job) => ({ ...job, data: { ...job.data, traceCarrier: { ...carrier } } }));
-}
-
-function positive(value: unknown, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
-    throw configRangeError(PKG, `option "${option}" must be a positive number of ms`);
-  }
-  return value;
 }
 
 /** The connection's state, where the backend has one (ioredis: "ready", "reconnecting", "end", …). */

@@ -15,6 +15,7 @@ export {
   MAX_JOB_ATTEMPTS,
   RECIPE_BACKOFF,
 } from "./enqueue-recipes.ts";
+export type { InlineFallbackOptions } from "./fallback.ts";
 export {
   type ForgetUserOptions,
   type ForgetUserResult,

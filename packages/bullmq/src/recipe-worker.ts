@@ -6,8 +6,8 @@ import type {
   RetryOptions,
 } from "@auth-recipes/core";
 import {
+  checkOptions,
   configError,
-  configRangeError,
   cutText,
   defaultOnError,
   type Route,
@@ -22,6 +22,7 @@ import { checkRecipeNames, isRecipeJobData, type RecipeJobData } from "./job.ts"
 import { decodeMessage } from "./wire.ts";
 
 const PKG = "bullmq";
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options for {@link startRecipeWorker}: BullMQ's own worker options pass through (`connection`, `concurrency`, `lockDuration`, `stalledInterval`, …). */
 export interface RecipeWorkerOptions extends Omit<WorkerOptions, "autorun"> {
@@ -50,8 +51,9 @@ export interface RecipeWorkerOptions extends Omit<WorkerOptions, "autorun"> {
   /** Called once per job when it is done (fulfilled, skipped, or failed for good), with a one-handler report. */
   onSettled?: (report: DispatchReport) => unknown;
   /**
-   * How long `close()` waits for running handlers, in ms. Handlers still running then are given up: their
-   * jobs go back to the queue as a failed attempt, and another worker runs them again.
+   * How long `close()` waits for running handlers, in ms (`Infinity`: as long as they run). Handlers still
+   * running then are given up: their jobs go back to the queue as a failed attempt, and another worker
+   * runs them again.
    * @default 10000
    */
   closeTimeoutMs?: number;
@@ -155,16 +157,21 @@ export function startRecipeWorker(
     backend,
     ...workerOptions
   } = options;
+  checkOptions(PKG, options, {
+    queueName: { type: "string", test: (name) => name !== "", is: "a non-empty string" },
+    // Checked here too, not only by core's resolveRoutes: the message names this package's option.
+    timeoutMs: {
+      type: "number",
+      range: [(ms: number) => ms > 0, "a positive number of ms or Infinity"],
+    },
+    onError: "function",
+    onSettled: "function",
+    closeTimeoutMs: {
+      type: "number",
+      range: [(ms: number) => ms >= 0, "0 or more ms, or Infinity to wait for every handler"],
+    },
+  });
   checkRecipeNames(PKG, recipes);
-  if (typeof queueName !== "string" || !queueName)
-    throw configError(PKG, 'option "queueName" must be a non-empty string');
-  for (const key of ["onError", "onSettled"] as const) {
-    if (options[key] !== undefined && typeof options[key] !== "function") {
-      throw configError(PKG, `option "${key}" must be a function`);
-    }
-  }
-  if (!(closeTimeoutMs >= 0))
-    throw configRangeError(PKG, 'option "closeTimeoutMs" must be a number of ms ≥ 0');
   const byEvent = resolveRoutes(recipes, {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(retry !== undefined ? { retry } : {}),
@@ -274,10 +281,14 @@ export function startRecipeWorker(
     worker,
     close() {
       closed ??= (async () => {
-        const timer = setTimeout(
-          () => giveUp?.(new ClosingAttempt("the worker closed before the handler finished")),
-          closeTimeoutMs,
-        );
+        // setTimeout fires at once past 2^31 - 1 ms: a longer bound (Infinity) is no bound at all.
+        const timer =
+          closeTimeoutMs <= MAX_TIMER_MS
+            ? setTimeout(
+                () => giveUp?.(new ClosingAttempt("the worker closed before the handler finished")),
+                closeTimeoutMs,
+              )
+            : undefined;
         try {
           await worker.close();
         } finally {

@@ -11,7 +11,14 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EnqueueError, enqueueRecipes, type RecipeJobData, recipeJobId } from "../src/index.ts";
 import { freePort } from "./free-port.ts";
-import { everythingStored, producerQueue, recording, redisClient, waitFor } from "./helpers.ts";
+import {
+  type Call,
+  everythingStored,
+  producerQueue,
+  recording,
+  redisClient,
+  waitFor,
+} from "./helpers.ts";
 
 let redis: RedisServer;
 let queue: Queue;
@@ -138,9 +145,6 @@ describe("enqueueRecipes", () => {
     expect(() => enqueueRecipes([recording("a")], {} as never)).toThrow(
       /\[auth-recipes\/bullmq\] option "queue"/,
     );
-    expect(() => enqueueRecipes([recording("a")], { queue, fallback: "later" as never })).toThrow(
-      /fallback/,
-    );
     expect(() => enqueueRecipes([recording("a")], { queue, enqueueTimeoutMs: 0 })).toThrow(
       RangeError,
     );
@@ -235,7 +239,7 @@ describe("when the queue cannot be reached", () => {
     await nowhere.close();
   });
 
-  it('with fallback "none" only reports', async () => {
+  it('with fallback: "none" only reports', async () => {
     const nowhere = producerQueue({ connection: { host: "127.0.0.1", port: await freePort() } });
     const mail = recording("welcome-email");
     const errors: RecipeError[] = [];
@@ -250,6 +254,205 @@ describe("when the queue cannot be reached", () => {
     await composed.createUser?.(defaultMessage("createUser"));
     expect(mail.calls).toHaveLength(0);
     expect(errors[0]?.message).toMatch(/dropped welcome-email/);
+    const cause = errors[0]?.cause;
+    expect(cause instanceof EnqueueError && [cause.fallback, cause.results]).toEqual([
+      "none",
+      undefined,
+    ]);
+    await nowhere.close();
+  });
+});
+
+describe("the fallback option", () => {
+  const build = (options: Record<string, unknown>) => () =>
+    enqueueRecipes([recording("a")], { queue, ...options } as never);
+
+  it('takes "inline", "none" or the in-process run\'s options, and refuses every other shape naming the option', () => {
+    for (const fallback of [
+      undefined,
+      "inline",
+      "none",
+      {},
+      { timeoutMs: Infinity, retry: true },
+    ]) {
+      expect(build({ fallback })).not.toThrow();
+    }
+    expect(
+      build({ fallback: { timeoutMs: 50, retry: { retries: 2, minDelayMs: 5 } } }),
+    ).not.toThrow();
+    const refused: [unknown, ErrorConstructor, RegExp][] = [
+      [false, TypeError, /not false: "none" drops the recipes, "inline" \(the default\) runs them/],
+      [true, TypeError, /option "fallback" must be "inline", "none" or .*not true/],
+      [
+        "drop",
+        TypeError,
+        /option "fallback" must be "inline", "none" or \{ timeoutMs\?, retry\? \}$/,
+      ],
+      [
+        null,
+        TypeError,
+        /option "fallback" must be "inline", "none" or \{ timeoutMs\?, retry\? \}$/,
+      ],
+      [[], TypeError, /option "fallback" must be "inline", "none" or/],
+      [() => {}, TypeError, /option "fallback" must be "inline", "none" or/],
+      [
+        { inline: { timeoutMs: 5 } },
+        TypeError,
+        /option "fallback" has no field "inline": it takes timeoutMs and retry/,
+      ],
+      [{ timeout: 5 }, TypeError, /has no field "timeout"/],
+      [
+        { timeoutMs: 0 },
+        RangeError,
+        /option "fallback.timeoutMs" must be a positive number of ms or Infinity/,
+      ],
+      [{ timeoutMs: -1 }, RangeError, /option "fallback.timeoutMs"/],
+      [{ timeoutMs: Number.NaN }, RangeError, /option "fallback.timeoutMs"/],
+      [{ timeoutMs: "5000" }, TypeError, /option "fallback.timeoutMs" must be a number of ms/],
+      [{ retry: "yes" }, TypeError, /option "fallback.retry" must be a boolean or a retry policy/],
+      [{ retry: null }, TypeError, /option "fallback.retry"/],
+      [{ retry: { retries: -1 } }, RangeError, /option "fallback.retry" needs whole retries/],
+      [{ retry: { factor: 0.5 } }, RangeError, /option "fallback.retry" needs/],
+    ];
+    for (const [fallback, type, message] of refused) {
+      const attempt = build({ fallback });
+      expect(attempt, JSON.stringify(fallback)).toThrow(type);
+      expect(attempt, JSON.stringify(fallback)).toThrow(/^\[auth-recipes\/bullmq\] /);
+      expect(attempt, JSON.stringify(fallback)).toThrow(message);
+    }
+    // A key as long as a page is cut in the message.
+    expect(build({ fallback: { ["k".repeat(10_000)]: 1 } })).toThrow(/^.{0,200}$/);
+  });
+
+  it("refuses an `inline` option, naming where the in-process run's options go", () => {
+    for (const inline of [{ timeoutMs: 5_000 }, {}, undefined]) {
+      expect(build({ inline })).toThrow(TypeError);
+      expect(build({ inline })).toThrow(
+        /^\[auth-recipes\/bullmq\] there is no option "inline": the in-process run's options are "fallback": \{ timeoutMs, retry \}$/,
+      );
+    }
+  });
+
+  it("refuses the other options' wrong types and ranges, naming the option", () => {
+    const refused: [Record<string, unknown>, ErrorConstructor, RegExp][] = [
+      [
+        { enqueueTimeoutMs: 0 },
+        RangeError,
+        /option "enqueueTimeoutMs" must be a positive number of ms, at most 2\^31 - 1/,
+      ],
+      [{ enqueueTimeoutMs: Infinity }, RangeError, /option "enqueueTimeoutMs"/],
+      [{ enqueueTimeoutMs: 2 ** 31 }, RangeError, /option "enqueueTimeoutMs"/],
+      [{ enqueueTimeoutMs: "1000" }, TypeError, /option "enqueueTimeoutMs" must be a number/],
+      [{ dedupeWindowMs: -5 }, RangeError, /option "dedupeWindowMs"/],
+      [
+        { timeoutMs: 0 },
+        RangeError,
+        /option "timeoutMs" must be a positive number of ms or Infinity/,
+      ],
+      [{ timeoutMs: "10s" }, TypeError, /option "timeoutMs" must be a number/],
+      [{ keepFailed: -1 }, RangeError, /option "keepFailed" must be true or a whole number ≥ 0/],
+      [{ keepFailed: 1.5 }, RangeError, /option "keepFailed"/],
+      [{ keepFailed: false }, TypeError, /option "keepFailed" must be true or a whole number/],
+      [{ name: "" }, TypeError, /option "name" must be a non-empty string/],
+      [{ queue: {} }, TypeError, /option "queue" must be a BullMQ Queue/],
+    ];
+    for (const [options, type, message] of refused) {
+      expect(build(options), JSON.stringify(options)).toThrow(type);
+      expect(build(options), JSON.stringify(options)).toThrow(message);
+    }
+    expect(
+      build({ timeoutMs: Infinity, keepFailed: 0, enqueueTimeoutMs: 2 ** 31 - 1 }),
+    ).not.toThrow();
+  });
+
+  it("changes nothing of what lands in Redis: the worker, not the fallback, decides a job's retries", async () => {
+    const added = async (fallback?: "none" | { timeoutMs?: number; retry?: boolean }) => {
+      const recipe = enqueueRecipes([recording("a"), recording("b")], {
+        queue,
+        ...(fallback === undefined ? {} : { fallback }),
+      });
+      await recipe.events.createUser!(defaultMessage("createUser"), context("same-dispatch"));
+      const stored = (await queue.getJobs(["waiting"])).map((job) => ({
+        id: job.id,
+        data: job.data as RecipeJobData,
+        opts: { attempts: job.opts.attempts, backoff: job.opts.backoff },
+      }));
+      await client.flushall();
+      return stored.sort((x, y) => String(x.id).localeCompare(String(y.id)));
+    };
+    const plain = await added();
+    expect(plain).toHaveLength(2);
+    expect(await added({ timeoutMs: 50, retry: true })).toEqual(plain);
+    expect(await added("none")).toEqual(plain);
+  });
+
+  it("bounds each in-process attempt by fallback.timeoutMs, for recipes without their own", async () => {
+    const nowhere = producerQueue({ connection: { host: "127.0.0.1", port: await freePort() } });
+    const hangs = (_call: Call, signal: AbortSignal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason));
+      });
+    const bare = recording("bare", ["createUser"], hangs);
+    const own = recording("own", ["createUser"], () => undefined, { timeoutMs: 4_000 });
+    const recipe = enqueueRecipes([bare, own], {
+      queue: nowhere,
+      enqueueTimeoutMs: 50,
+      fallback: { timeoutMs: 150 },
+    });
+    const started = Date.now();
+    const thrown = await Promise.resolve(
+      recipe.events.createUser!(defaultMessage("createUser"), context("dispatch-t")),
+    ).catch((error: unknown) => error);
+    // Well before the handler's own 5 s deadline: the fallback's bound ended the hanging attempt.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(thrown instanceof EnqueueError && thrown.fallback).toBe("inline");
+    const deadlineIn = (call: Call | undefined) => (call ? call.context.deadline - call.at : NaN);
+    expect(deadlineIn(bare.calls[0])).toBeGreaterThan(100);
+    expect(deadlineIn(bare.calls[0])).toBeLessThanOrEqual(150);
+    // A recipe's own timeoutMs wins, as in composeEvents; both are capped by the handler's deadline.
+    expect(deadlineIn(own.calls[0])).toBeGreaterThan(3_000);
+    const results = thrown instanceof EnqueueError ? thrown.results : [];
+    expect(results?.map((result) => [result.recipe, result.status])).toEqual([
+      ["bare", "rejected"],
+      ["own", "fulfilled"],
+    ]);
+    expect(thrown instanceof Error && thrown.message).toMatch(/failed: bare\)/);
+    await nowhere.close();
+  });
+
+  it("retries in-process by fallback.retry, for recipes without their own", async () => {
+    const nowhere = producerQueue({ connection: { host: "127.0.0.1", port: await freePort() } });
+    const failsOnce = (call: Call) => {
+      if (call.context.attempt === 1) throw Object.assign(new Error("503"), { status: 503 });
+    };
+    const bare = recording("bare", ["createUser"], failsOnce);
+    const never = recording("never", ["createUser"], failsOnce, { retry: false });
+    const run = async (fallback?: { retry: { retries: number; minDelayMs: number } }) => {
+      const recipe = enqueueRecipes([bare, never], {
+        queue: nowhere,
+        enqueueTimeoutMs: 50,
+        ...(fallback ? { fallback } : {}),
+      });
+      return Promise.resolve(
+        recipe.events.createUser!(defaultMessage("createUser"), context("dispatch-r")),
+      ).catch((error: unknown) => error);
+    };
+    // Without it, no retry (core's default).
+    await run();
+    expect(bare.calls).toHaveLength(1);
+    bare.calls.length = 0;
+    never.calls.length = 0;
+    const thrown = await run({ retry: { retries: 2, minDelayMs: 5 } });
+    expect(bare.calls.map((call) => [call.context.dispatchId, call.context.attempt])).toEqual([
+      ["dispatch-r", 1],
+      ["dispatch-r", 2],
+    ]);
+    expect(never.calls).toHaveLength(1);
+    const results = thrown instanceof EnqueueError ? thrown.results : [];
+    expect(results?.map((result) => [result.recipe, result.status, result.attempts])).toEqual([
+      ["bare", "fulfilled", 2],
+      ["never", "rejected", 1],
+    ]);
     await nowhere.close();
   });
 });

@@ -263,5 +263,51 @@ describe.each(backends)("startRecipeWorker on $name", ({ start }) => {
         ...backend.worker,
       }),
     ).toThrow(/unknown event/);
+    const refused: [Record<string, unknown>, ErrorConstructor, RegExp][] = [
+      [
+        { timeoutMs: 0 },
+        RangeError,
+        /option "timeoutMs" must be a positive number of ms or Infinity/,
+      ],
+      [{ timeoutMs: "5000" }, TypeError, /option "timeoutMs" must be a number/],
+      [
+        { closeTimeoutMs: -1 },
+        RangeError,
+        /option "closeTimeoutMs" must be 0 or more ms, or Infinity/,
+      ],
+      [{ closeTimeoutMs: "10s" }, TypeError, /option "closeTimeoutMs" must be a number/],
+      [{ closeTimeoutMs: Number.NaN }, RangeError, /option "closeTimeoutMs"/],
+      [{ queueName: "" }, TypeError, /option "queueName" must be a non-empty string/],
+      [{ onError: "log" }, TypeError, /option "onError" must be a function/],
+    ];
+    for (const [options, type, message] of refused) {
+      const start = () => startRecipeWorker([], { ...backend.worker, ...options } as never);
+      expect(start, JSON.stringify(options)).toThrow(type);
+      expect(start, JSON.stringify(options)).toThrow(/^\[auth-recipes\/bullmq\] /);
+      expect(start, JSON.stringify(options)).toThrow(message);
+    }
+  });
+
+  it("with closeTimeoutMs: Infinity, close() waits for a running handler to finish its job", async () => {
+    let finish: (() => void) | undefined;
+    const slow = recording(
+      "slow",
+      ["createUser"],
+      () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+        }),
+    );
+    const { web, run, worker } = pipeline([slow], { closeTimeoutMs: Infinity });
+    await web.createUser?.(defaultMessage("createUser"));
+    await waitFor(() => slow.calls.length === 1, 10_000, "the handler to start");
+    const closing = worker.close();
+    // Past the moment a timer of Infinity ms fires (at once, as setTimeout clamps it).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    finish?.();
+    await closing;
+    expect(run.reports.map((report) => report.results[0]?.status)).toEqual(["fulfilled"]);
+    expect(await queue.getCompletedCount()).toBe(1);
+    expect(await queue.getFailedCount()).toBe(0);
   });
 });
