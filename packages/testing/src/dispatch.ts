@@ -8,10 +8,9 @@ import {
   type RecipeInput,
 } from "@auth-recipes/core";
 import { prefixed } from "@auth-recipes/core/kit";
-import type { RecipeHost } from "./conformance/host.ts";
 
 /**
- * What {@link dispatchEvent} saw core report for one event; a {@link RecipeHost} (next-auth's, better-auth's
+ * What {@link dispatchEvent} saw core report for one event; a `RecipeHost` (next-auth's, better-auth's
  * or your own) reports the same.
  */
 export interface DispatchedEvent {
