@@ -1,12 +1,13 @@
 // `npm run new:recipe -- <service> [--factory <name>] [--title <title>] [--no-install]`: creates
 // packages/<service> from templates/recipe, every name filled in, with a changeset, then installs it into
 // the workspace. The new package passes lint, typecheck, build, publint/attw and its conformance tests
-// before a line of service code is written, and appears in the docs and the bench (they read its
-// manifest). CI checks exactly that in a scratch copy (.ci/new-recipe.sh).
+// before a line of service code is written, and appears in the docs, the README's tables and the bench
+// (they read its manifest). CI checks exactly that in a scratch copy (.ci/new-recipe.sh).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { writeRecipeTables } from "./recipe-tables.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const TEMPLATE = join(ROOT, "templates", "recipe");
@@ -55,7 +56,10 @@ const camel =
 if (!/^[a-z][A-Za-z0-9]*$/.test(camel)) fail(`--factory "${camel}" is not a camelCase identifier`);
 const pascal = camel[0]!.toUpperCase() + camel.slice(1);
 const title = values.title ?? words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" ");
-if (/[\r\n"`<>]/.test(title)) fail("--title may not hold line breaks, quotes or angle brackets");
+// It lands in Markdown table cells (the manifest's summary) and in TSDoc.
+if (/[\r\n"`<>|]/.test(title)) {
+  fail("--title may not hold line breaks, quotes, pipes or angle brackets");
+}
 
 const target = join(ROOT, "packages", service);
 if (existsSync(target)) fail(`packages/${service} already exists`);
@@ -89,28 +93,8 @@ if (!existsSync(changeset)) {
   );
 }
 
-/** Adds `row` after the last row of the Markdown table whose header line starts with `header`. */
-function addTableRow(file: string, header: string, row: string): void {
-  const lines = readFileSync(file, "utf8").split("\n");
-  const start = lines.findIndex((line) => line.startsWith(header));
-  if (start === -1) fail(`${file} has no table starting with "${header}"`);
-  let end = start;
-  while (lines[end + 1]?.startsWith("|")) end++;
-  lines.splice(end + 1, 0, row);
-  writeFileSync(file, lines.join("\n"));
-}
-// The two tables people read on GitHub and npm as well as on the site; the docs tests check that every
-// recipe package has its row.
-addTableRow(
-  join(ROOT, "README.md"),
-  "| package",
-  `| [\`@auth-recipes/${service}\`](packages/${service}) | ${title}: a contact for every new user |`,
-);
-addTableRow(
-  join(ROOT, "docs", "recipes", "index.md"),
-  "| package",
-  `| [\`@auth-recipes/${service}\`](./${service}.md) | \`${camel}\` | \`${service}\` | \`createUser\` | ${title}: a contact for every new user |`,
-);
+// The README's and the recipes overview's tables are written from the manifests, the new one's included.
+for (const file of writeRecipeTables()) console.log(`wrote the recipe table of ${file}`);
 
 // Names of another length sort and wrap differently: let the formatter settle the new files.
 spawnSync("biome", ["check", "--write", `packages/${service}`], { cwd: ROOT, stdio: "ignore" });

@@ -10,10 +10,22 @@ export interface RecipeManifest {
   recipe: string;
   /** The factory the package exports, such as `slackNotify`. */
   factory: string;
+  /**
+   * `recipe` when the factory returns a recipe; `transport` when it returns a transport of the recipe
+   * named by `recipe` (Resend's, for `welcome-email`).
+   */
+  kind: "recipe" | "transport";
   /** The SDK the recipe drives (its peer dependency), or `null` when it speaks HTTP itself. */
   sdk: string | null;
   /** The title of its docs page and sidebar entry, such as `Slack`. */
   title: string;
+  /**
+   * What it does, in one line of Markdown starting lowercase: its row in the root README's package table
+   * and in the recipes overview (`scripts/recipe-tables.ts`).
+   */
+  summary: string;
+  /** The events it handles by default, in next-auth's names, such as `["createUser"]`. */
+  events: string[];
   /** The `@auth-recipes/testing` emulator its tests and the demo use, such as `slack`, or `null`. */
   emulator: string | null;
   /** The most bytes its ESM build may weigh, minified and gzipped, without its dependencies (the bench). */
@@ -28,11 +40,29 @@ export interface RecipePackage extends RecipeManifest {
   name: string;
 }
 
+/** next-auth's events, as a manifest's `events` may name them. */
+const EVENTS: readonly unknown[] = [
+  "signIn",
+  "signOut",
+  "createUser",
+  "updateUser",
+  "linkAccount",
+  "session",
+];
+
 const FIELDS: Record<keyof RecipeManifest, (value: unknown) => boolean> = {
   recipe: (value) => typeof value === "string" && value !== "",
   factory: (value) => typeof value === "string" && /^[a-z][A-Za-z0-9]*$/.test(value),
+  kind: (value) => value === "recipe" || value === "transport",
   sdk: (value) => value === null || (typeof value === "string" && value !== ""),
   title: (value) => typeof value === "string" && value !== "",
+  // One table cell: no line break, no pipe.
+  summary: (value) => typeof value === "string" && value !== "" && !/[\r\n|]/.test(value),
+  events: (value) =>
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((event) => EVENTS.includes(event)) &&
+    new Set(value).size === value.length,
   emulator: (value) => value === null || (typeof value === "string" && value !== ""),
   sizeBudget: (value) => Number.isSafeInteger(value) && (value as number) > 0,
 };

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { recipePackages } from "../../../scripts/recipe-packages.ts";
+import { RECIPE_TABLES, withRecipeTable } from "../../../scripts/recipe-tables.ts";
 import { README_TABLE, withReadmeTables } from "../../.vitepress/api-tables.ts";
 import { recipePages } from "../../scripts/recipe-pages.ts";
 import { DOCS_ROOT, REPO_ROOT } from "./markdown.ts";
@@ -28,6 +29,36 @@ describe("the recipes' READMEs and pages", () => {
         /^<!-- #region docs -->$[\s\S]+^<!-- #endregion docs -->$/m,
       );
     }
+  });
+
+  it("writes the README's and the overview's recipe tables from the manifests", () => {
+    const recipes = recipePackages();
+    const drifted = RECIPE_TABLES.filter(({ file }) => {
+      const text = readFileSync(join(REPO_ROOT, file), "utf8");
+      return withRecipeTable(text, RECIPE_TABLES.find((t) => t.file === file)!, recipes) !== text;
+    }).map(({ file }) => file);
+    expect(drifted, "run `npm run recipes:tables`").toEqual([]);
+    // And what it writes follows the manifests: a recipe added to them gets its row, with its fields.
+    const added = {
+      ...recipes[0]!,
+      dir: "acme-crm",
+      name: "@auth-recipes/acme-crm",
+      factory: "acmeCrm",
+      recipe: "acme-crm",
+      kind: "recipe" as const,
+      events: ["createUser", "signIn"],
+      summary: "Acme CRM: a contact for every new user",
+    };
+    const [readme, overview] = RECIPE_TABLES.map((table) => table.render([...recipes, added]));
+    expect(readme).toMatch(
+      /^\| \[`@auth-recipes\/acme-crm`\]\(packages\/acme-crm\) +\| Acme CRM: a contact for every new user +\|$/m,
+    );
+    expect(overview).toMatch(
+      /^\| \[`@auth-recipes\/acme-crm`\]\(\.\/acme-crm\.md\) +\| `acmeCrm` +\| `acme-crm` +\| `createUser`, `signIn` +\| Acme CRM: a contact for every new user +\|$/m,
+    );
+    expect(() => withRecipeTable("# no markers\n", RECIPE_TABLES[0]!, recipes)).toThrow(
+      /README\.md: no "<!-- recipes:start -->"/,
+    );
   });
 
   it("lists every recipe package in the recipes overview and every published package in the README", () => {

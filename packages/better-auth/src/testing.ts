@@ -1,44 +1,18 @@
-import {
-  type ComposeOptions,
-  composeEvents,
-  type DispatchReport,
-  type EventMessages,
-  type EventName,
-  type RecipeError,
-  type RecipeInput,
-} from "@auth-recipes/core";
+import { composeEvents, type DispatchReport, type RecipeError } from "@auth-recipes/core";
 import { prefixed } from "@auth-recipes/core/kit";
+// Types only, from a dev dependency: as a peer, every minor release of `@auth-recipes/testing` would be a
+// major one of this package (changesets), and as a dependency every app would install the emulators.
+// The declarations import them from it (package.json's tsdown `deps.neverBundle`), whatever was built
+// first; whoever runs this host has it installed, to run the suite.
+import type { DispatchedEvent, RecipeHost } from "@auth-recipes/testing";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { authRecipes } from "./auth-recipes.ts";
 import { onlyEvent } from "./only-event.ts";
 import { type HostAdapter, type HostApi, type Operation, operationFor } from "./operations.ts";
 
-/** What a host reports for one event: the shape of `@auth-recipes/testing`'s `DispatchedEvent`. */
-export interface HostedDispatch {
-  /** The dispatch report: one result per handler, in recipe order. */
-  report: DispatchReport;
-  /** Every `RecipeError` that reached `onError`, in the order they arrived. */
-  errors: RecipeError[];
-  /** How long better-auth's operation waited for the hook, in ms. */
-  durationMs: number;
-}
-
-/**
- * A way to run recipes under an auth library other than next-auth, for `@auth-recipes/testing`'s
- * `testRecipe({ host })`: `dispatch` has the signature and result of its `dispatchEvent`.
- */
-export interface RecipeHost {
-  /** Names the host in test titles. */
-  name: string;
-  /** Runs one next-auth event's message through the host; resolves once every handler has settled. */
-  dispatch<E extends EventName>(
-    recipes: readonly RecipeInput[],
-    event: E,
-    message: EventMessages[E],
-    options?: ComposeOptions,
-  ): Promise<HostedDispatch>;
-}
+// The host contract of `@auth-recipes/testing`, whose conformance suite runs the host.
+export type { DispatchedEvent, RecipeHost };
 
 /** Options for {@link betterAuthHost}. */
 export interface BetterAuthHostOptions {

@@ -3,7 +3,7 @@ import { type BetterAuthPlugin, betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { describe, expectTypeOf, it } from "vitest";
 import { type AuthRecipesPlugin, authRecipes } from "../src/index.ts";
-import { betterAuthHost, type HostedDispatch } from "../src/testing.ts";
+import { betterAuthHost, type DispatchedEvent } from "../src/testing.ts";
 
 declare const recipe: Recipe;
 
@@ -41,6 +41,6 @@ describe("authRecipes types", () => {
   it("the host dispatches with dispatchEvent's result", () => {
     expectTypeOf(
       betterAuthHost().dispatch([recipe], "createUser", { user: { id: "u1" } }),
-    ).resolves.toEqualTypeOf<HostedDispatch>();
+    ).resolves.toEqualTypeOf<DispatchedEvent>();
   });
 });

@@ -2,52 +2,16 @@
 // The `auth-recipes-emulators` bin: every listed emulator on fixed ports for local development and demos,
 // the environment variables that point an app at them, and a JSON inbox of what each one received.
 import { parseArgs } from "node:util";
+import { type PortSetting, portSettings, usage } from "./cli-usage.ts";
 import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { startEmulators } from "./emulators.ts";
 import { emulatorEnvironment } from "./environment.ts";
 import { serveInbox } from "./inbox-server.ts";
-import { SERVICE_EMULATORS, type ServiceKey } from "./services.ts";
+import { SERVICE_EMULATORS } from "./services.ts";
 
-const { host: DEFAULT_HOST, ports: DEFAULT_PORTS } = EMULATOR_DEFAULTS;
-
-/** A port the bin listens on: one per listed service, and the inbox's. */
-interface PortSetting {
-  key: ServiceKey | "inbox";
-  title: string;
-  flag: string;
-  env: string;
-  default: number;
-}
-const PORTS: readonly PortSetting[] = [
-  ...SERVICE_EMULATORS.map(({ key, title }) => ({ key, title })),
-  { key: "inbox" as const, title: "inbox" },
-].map(({ key, title }) => ({
-  key,
-  title,
-  flag: `${key}-port`,
-  env: `AUTH_RECIPES_${key.toUpperCase().replaceAll("-", "_")}_PORT`,
-  default: DEFAULT_PORTS[key],
-}));
-
-const INBOX = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.inbox}/_inbox`;
-const column = (text: string, width: number) => text.padEnd(width);
-const HELP = `Usage: auth-recipes-emulators [options]
-
-Starts local emulators of ${SERVICE_EMULATORS.map(({ title }) => title).join(", ")} on ${DEFAULT_HOST},
-prints the environment variables that point an app at them, and serves what each one received as JSON:
-  GET    ${INBOX}   everything received, per service
-  DELETE ${INBOX}   forget it all and clear faults
-Stop with Ctrl-C (SIGINT) or SIGTERM.
-
-Options (each also read from the environment variable shown; a flag wins):
-${PORTS.map(
-  (port) =>
-    `  ${column(`--${port.flag} <n>`, 22)} ${column(`${port.title} port`, 20)} ${column(port.env, 30)} default ${port.default}`,
-).join("\n")}
-  ${column("--host <address>", 22)} ${column("listen address", 20)} ${column("AUTH_RECIPES_HOST", 30)} default ${DEFAULT_HOST}
-  --json                 print one JSON line ({ env, inbox }) instead of KEY=value lines
-  -h, --help             show this help
-Port 0 picks a free port (the output says which).`;
+const { host: DEFAULT_HOST } = EMULATOR_DEFAULTS;
+const PORTS = portSettings(SERVICE_EMULATORS, EMULATOR_DEFAULTS);
+const HELP = usage(SERVICE_EMULATORS, EMULATOR_DEFAULTS);
 
 class UsageError extends Error {}
 
@@ -89,7 +53,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const host = (flags.host as string | undefined) ?? env.AUTH_RECIPES_HOST ?? DEFAULT_HOST;
   const ports = Object.fromEntries(
     PORTS.map((setting) => [setting.key, port(setting, flags, env)]),
-  ) as Record<PortSetting["key"], number>;
+  ) as Record<string, number>;
 
   const emulators = await startEmulators({
     host,

@@ -1,52 +1,49 @@
-// The one place the emulators' defaults are written: the emulators, the `auth-recipes-emulators` bin,
-// the example app and the bench read them from here (`@auth-recipes/testing/defaults` has no imports,
-// so an app can read it on any runtime without loading the emulators).
+// `@auth-recipes/testing/defaults`: derived from the list of emulators, whose entries import their
+// emulator only when started, so an app reads it without loading an emulator or a Node module (it
+// imports core's kit, which runs on any runtime). Each service's port and credentials live in its own
+// folder (`src/<service>/defaults.ts`).
+import { defaultsOf } from "./emulator/defaults.ts";
+import type { ServiceDefaults } from "./emulator/service.ts";
+import { type ListedService, SERVICE_EMULATORS, type ServiceKey } from "./services.ts";
 
-/** The ports the `auth-recipes-emulators` bin listens on when given none. */
-export interface EmulatorPorts {
-  /** @default 2525 */
-  smtp: number;
-  /** @default 4010 */
-  slack: number;
-  /** @default 4020 */
-  stripe: number;
-  /** @default 4030 */
-  segment: number;
-  /** @default 4050 */
-  posthog: number;
-  /** The webhook receiver's. @default 4060 */
-  webhook: number;
-  /** @default 4040 */
-  resend: number;
+/**
+ * The ports the `auth-recipes-emulators` bin listens on when given none: one per listed service under
+ * its key (such as `slack`, 4010: each service's own `defaults.port`), and the inbox server's.
+ */
+export type EmulatorPorts = { [K in ServiceKey]: number } & {
   /** The inbox server's (`GET /_inbox`). @default 4000 */
   inbox: number;
-}
+};
 
-/** What the emulators listen on and accept when started without options. */
-export interface EmulatorDefaults {
+type UnionToIntersection<U> = (U extends unknown ? (union: U) => void : never) extends (
+  intersection: infer I,
+) => void
+  ? I
+  : never;
+
+/** Every listed service's credentials, side by side: `slackToken`, `stripeApiKey`, … */
+export type EmulatorCredentials = UnionToIntersection<
+  ListedService["defaults"] extends infer D
+    ? D extends ServiceDefaults<infer C>
+      ? C
+      : never
+    : never
+>;
+
+/**
+ * What the emulators listen on and accept when started without options: the host, the bin's ports, and
+ * each listed service's credentials side by side (such as `slackToken` and `stripeApiKey`).
+ */
+export type EmulatorDefaults = {
   /** The address every emulator listens on. @default "127.0.0.1" */
   host: string;
   /** The bin's fixed ports (a test's emulators take free ones: port 0). */
   ports: Readonly<EmulatorPorts>;
-  /** The one token the Slack emulator accepts. @default "xoxb-emulated-0000-token" */
-  slackToken: string;
-  /** The one secret key the Stripe emulator accepts. @default "sk_test_emulator" */
-  stripeApiKey: string;
-  /** The one write key the Segment emulator accepts. @default "emulated-segment-write-key" */
-  segmentWriteKey: string;
-  /** The one project API key the PostHog emulator accepts. @default "phc_emulator_key" */
-  posthogApiKey: string;
-  /**
-   * The Standard Webhooks secret the webhook receiver verifies signatures with.
-   * @default "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5"
-   */
-  webhookSecret: string;
-  /** The one API key the Resend emulator accepts. @default "re_emulator_key" */
-  resendApiKey: string;
-}
+} & EmulatorCredentials;
 
 /**
- * The emulators' defaults: their address, the bin's ports and the credentials they accept.
+ * The emulators' defaults: their address, the bin's ports and the credentials they accept, derived from
+ * the list of emulators (`SERVICE_EMULATORS`).
  *
  * @example
  * ```ts
@@ -55,23 +52,6 @@ export interface EmulatorDefaults {
  * const slack = new WebClient(EMULATOR_DEFAULTS.slackToken, { slackApiUrl: `http://${host}:${ports.slack}/api/` });
  * ```
  */
-export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = Object.freeze({
-  host: "127.0.0.1",
-  ports: Object.freeze({
-    smtp: 2525,
-    slack: 4010,
-    stripe: 4020,
-    segment: 4030,
-    posthog: 4050,
-    webhook: 4060,
-    resend: 4040,
-    inbox: 4000,
-  }),
-  slackToken: "xoxb-emulated-0000-token",
-  stripeApiKey: "sk_test_emulator",
-  segmentWriteKey: "emulated-segment-write-key",
-  posthogApiKey: "phc_emulator_key",
-  // A test secret, public on purpose: "auth-recipes webhook key" in base64.
-  webhookSecret: "whsec_YXV0aC1yZWNpcGVzIHdlYmhvb2sga2V5",
-  resendApiKey: "re_emulator_key",
-});
+export const EMULATOR_DEFAULTS: Readonly<EmulatorDefaults> = defaultsOf(
+  SERVICE_EMULATORS,
+) as Readonly<EmulatorDefaults>;

@@ -9,13 +9,19 @@ import {
 } from "@auth-recipes/core";
 import { prefixed } from "@auth-recipes/core/kit";
 
-/** What {@link dispatchEvent} saw core report for one event. */
+/**
+ * What {@link dispatchEvent} saw core report for one event; a `RecipeHost` (next-auth's, better-auth's
+ * or your own) reports the same.
+ */
 export interface DispatchedEvent {
   /** The dispatch report: one result per handler, in recipe order. */
   report: DispatchReport;
   /** Every `RecipeError` that reached `onError`, in the order they arrived. */
   errors: RecipeError[];
-  /** From the call to the composed callback's resolution, in ms: what next-auth would wait. */
+  /**
+   * How long the auth library waited for the recipes, in ms: under next-auth, from the call to the composed
+   * callback's resolution; under better-auth, its operation (the hook runs inside it).
+   */
   durationMs: number;
 }
 

@@ -1,4 +1,5 @@
-import type { RecordedRequest } from "./emulator/types.ts";
+import type { ServiceEmulator } from "./emulator/service.ts";
+import type { Emulator, RecordedRequest } from "./emulator/types.ts";
 import { type EmulatorOf, SERVICE_EMULATORS, type ServiceKey, type ServiceOf } from "./services.ts";
 
 /**
@@ -56,13 +57,26 @@ export type Emulators = { readonly [K in ServiceKey]: EmulatorOf<K> } & {
  * ```
  */
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<Emulators> {
+  return (await startServices(SERVICE_EMULATORS, options)) as unknown as Emulators;
+}
+
+/**
+ * Starts each of `services` under its key, with `startEmulators`' result around them: what
+ * `startEmulators` does for the list. Not public: the tests pass a list with one more service in it.
+ */
+export async function startServices(
+  services: readonly ServiceEmulator[],
+  options: { host?: string | undefined } & { [key: string]: unknown } = {},
+): Promise<
+  Record<string, unknown> & {
+    inbox(): Record<string, unknown>;
+    reset(): void;
+    close(): Promise<void>;
+  }
+> {
   const host = options.host ? { host: options.host } : {};
-  // Each service's own start and options: the list's entries differ in type, which a loop cannot see.
-  type AnyStart = (options: object) => Promise<EmulatorOf<ServiceKey>>;
   const started = await Promise.allSettled(
-    SERVICE_EMULATORS.map((service) =>
-      (service.start as AnyStart)({ ...host, ...options[service.key] }),
-    ),
+    services.map((service) => service.start({ ...host, ...(options[service.key] as object) })),
   );
   const failed = started.find((result) => result.status === "rejected");
   if (failed) {
@@ -71,22 +85,14 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     );
     throw failed.reason;
   }
-  const running = started.map(
-    (result) => (result as PromiseFulfilledResult<EmulatorOf<ServiceKey>>).value,
-  );
-  const byKey = Object.fromEntries(
-    SERVICE_EMULATORS.map((service, index) => [service.key, running[index]]),
-  ) as { [K in ServiceKey]: EmulatorOf<K> };
-  type AnyInbox = (emulator: EmulatorOf<ServiceKey>) => unknown;
+  const running = started.map((result) => (result as PromiseFulfilledResult<Emulator>).value);
+  const byKey = Object.fromEntries(services.map((service, index) => [service.key, running[index]]));
   return {
     ...byKey,
     inbox: () =>
       Object.fromEntries(
-        SERVICE_EMULATORS.map((service, index) => [
-          service.key,
-          (service.inbox as AnyInbox)(running[index]!),
-        ]),
-      ) as EmulatorsInbox,
+        services.map((service, index) => [service.key, service.inbox(running[index]!)]),
+      ),
     reset() {
       for (const emulator of running) emulator.reset();
     },

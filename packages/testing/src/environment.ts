@@ -1,5 +1,7 @@
+import type { ServiceEmulator } from "./emulator/service.ts";
+import type { Emulator } from "./emulator/types.ts";
 import type { Emulators } from "./emulators.ts";
-import { type EmulatorOf, SERVICE_EMULATORS, type ServiceKey } from "./services.ts";
+import { SERVICE_EMULATORS } from "./services.ts";
 
 /**
  * The environment variables that point an app at these emulators instead of the real services: what the
@@ -17,12 +19,21 @@ export function emulatorEnvironment(
   emulators: Emulators,
   inboxUrl?: string,
 ): Record<string, string> {
-  type AnyEnvironment = (emulator: EmulatorOf<ServiceKey>) => Record<string, string>;
+  return environmentOf(SERVICE_EMULATORS, emulators, inboxUrl);
+}
+
+/**
+ * The variables of each of `services`, read from its running emulator in `emulators`: what
+ * {@link emulatorEnvironment} prints for the list. Not public: the tests pass a longer list.
+ */
+export function environmentOf(
+  services: readonly ServiceEmulator[],
+  emulators: Readonly<Record<string, unknown>>,
+  inboxUrl?: string,
+): Record<string, string> {
   const variables: Record<string, string> = Object.assign(
     {},
-    ...SERVICE_EMULATORS.map((service) =>
-      (service.environment as AnyEnvironment)(emulators[service.key]),
-    ),
+    ...services.map((service) => service.environment(emulators[service.key] as Emulator)),
   );
   if (inboxUrl) variables.AUTH_RECIPES_INBOX_URL = inboxUrl;
   return variables;

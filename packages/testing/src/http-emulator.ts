@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
-import { EMULATOR_DEFAULTS } from "./defaults.ts";
 import { emulatorBase, extendEmulator } from "./emulator/base.ts";
 import { FaultState } from "./emulator/faults.ts";
+import { DEFAULT_HOST } from "./emulator/host.ts";
 import { listenOn } from "./emulator/listener.ts";
 import type {
   Emulator,
@@ -52,7 +52,7 @@ export async function startHttpEmulator(
   handle: (request: RecordedRequest) => EmulatorResponse | Promise<EmulatorResponse>,
   onReset: () => void = () => {},
 ): Promise<Emulator> {
-  const host = options.host ?? EMULATOR_DEFAULTS.host;
+  const host = options.host ?? DEFAULT_HOST;
   const requests: RecordedRequest[] = [];
   const faults = new FaultState<HttpFailure>();
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { EMULATOR_DEFAULTS } from "./defaults.ts";
+import { DEFAULT_HOST } from "./emulator/host.ts";
 import { listenOn } from "./emulator/listener.ts";
 import type { Emulators } from "./emulators.ts";
 
@@ -51,11 +51,7 @@ export async function serveInbox(
     res.setHeader("allow", "GET, HEAD, DELETE");
     return send(405, { error: "method not allowed" });
   });
-  const listener = await listenOn(
-    server,
-    options.host ?? EMULATOR_DEFAULTS.host,
-    options.port ?? 0,
-  );
+  const listener = await listenOn(server, options.host ?? DEFAULT_HOST, options.port ?? 0);
   return {
     url: `http://${listener.host}:${listener.port}/_inbox`,
     close: () => listener.stop(),

@@ -22,6 +22,7 @@ export { checkUpstreamFailure } from "./conformance/upstream-failure.ts";
 // inbox server.
 export {
   EMULATOR_DEFAULTS,
+  type EmulatorCredentials,
   type EmulatorDefaults,
   type EmulatorPorts,
 } from "./defaults.ts";
@@ -35,7 +36,7 @@ export {
 } from "./delayed-jobs.ts";
 // Dispatching events as next-auth does.
 export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
-export type { ServiceEmulator } from "./emulator/service.ts";
+export type { ServiceDefaults, ServiceEmulator } from "./emulator/service.ts";
 // The emulator base.
 export type {
   Emulator,

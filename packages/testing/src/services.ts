@@ -1,6 +1,7 @@
 // The one list of emulators. `startEmulators`, the `auth-recipes-emulators` bin (its ports, flags and
-// help), `emulatorEnvironment` and the inbox are derived from it; a new service is its emulator's folder,
-// its entry here, and its port (and credentials) in defaults.ts, which stays import-free for apps.
+// help), `EMULATOR_DEFAULTS`, `emulatorEnvironment` and the inbox are derived from it: a new service is
+// its folder (the emulator, its `defaults.ts` and its `service.ts`) and its entry here. Each entry
+// imports its emulator only when started, so this list loads no emulator (`/defaults` reads it).
 import { posthogService } from "./posthog/service.ts";
 import { resendService } from "./resend/service.ts";
 import { segmentService } from "./segment/service.ts";

@@ -5,10 +5,11 @@ import nodemailer from "nodemailer";
 import { Resend } from "resend";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { EMULATOR_DEFAULTS, startHttpEmulator } from "../src/index.ts";
+import { EMULATOR_DEFAULTS, SERVICE_EMULATORS, startHttpEmulator } from "../src/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
+const KEYS = SERVICE_EMULATORS.map(({ key }) => key);
 
 interface Run {
   child: ChildProcess;
@@ -203,16 +204,7 @@ describe("auth-recipes-emulators", () => {
   });
 
   it("prints one JSON line with --json, picks free ports with 0, and stops on SIGINT", async () => {
-    const zero = [
-      "smtp",
-      "slack",
-      "stripe",
-      "segment",
-      "resend",
-      "posthog",
-      "webhook",
-      "inbox",
-    ].map((name) => `--${name}-port=0`);
+    const zero = [...KEYS, "inbox"].map((name) => `--${name}-port=0`);
     const bin = run([...zero, "--json"]);
     await bin.ready;
     const printed = JSON.parse(bin.stdout().trim());
@@ -220,15 +212,7 @@ describe("auth-recipes-emulators", () => {
     expect(printed.env.AUTH_RECIPES_INBOX_URL).toBe(printed.inbox);
     expect(printed.env.STRIPE_PORT).not.toBe("0");
     const inbox = await (await fetch(printed.inbox)).json();
-    expect(Object.keys(inbox)).toEqual([
-      "smtp",
-      "slack",
-      "stripe",
-      "segment",
-      "resend",
-      "posthog",
-      "webhook",
-    ]);
+    expect(Object.keys(inbox)).toEqual(KEYS);
     bin.child.kill("SIGINT");
     expect(await bin.exited).toEqual({ code: 0, signal: null });
   });
@@ -238,16 +222,7 @@ describe("auth-recipes-emulators", () => {
     expect((await help.exited).code).toBe(0);
     const { host, ports } = EMULATOR_DEFAULTS;
     expect(help.stdout()).toContain(`GET    http://${host}:${ports.inbox}/_inbox`);
-    for (const service of [
-      "smtp",
-      "slack",
-      "stripe",
-      "segment",
-      "resend",
-      "posthog",
-      "webhook",
-      "inbox",
-    ] as const) {
+    for (const service of [...KEYS, "inbox"] as const) {
       expect(help.stdout()).toMatch(
         new RegExp(`--${service}-port <n> .* default ${ports[service]}\\n`),
       );
@@ -259,15 +234,7 @@ describe("auth-recipes-emulators", () => {
     try {
       const bad = run(["--slack-port=70000"]);
       const busy = run(
-        [
-          "--smtp-port=0",
-          "--slack-port=0",
-          "--stripe-port=0",
-          "--segment-port=0",
-          "--posthog-port=0",
-          "--resend-port=0",
-          "--webhook-port=0",
-        ],
+        KEYS.map((key) => `--${key}-port=0`),
         { AUTH_RECIPES_INBOX_PORT: String(taken.port) },
       );
       expect((await bad.exited).code).toBe(2);

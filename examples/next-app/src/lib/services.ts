@@ -78,8 +78,8 @@ const { host: EMULATOR_HOST, ports: EMULATOR_PORTS } = EMULATOR_DEFAULTS;
 
 /**
  * What `auth-recipes-emulators` listens on and accepts when run without options, from the constant the
- * bin itself reads (`@auth-recipes/testing/defaults`, which imports nothing, so the app's server can
- * load it without the emulators).
+ * bin itself reads (`@auth-recipes/testing/defaults`, which loads no emulator: each is imported only
+ * when started, so the app's server reads it without them).
  */
 const EMULATOR_FALLBACKS = {
   smtpUrl: `smtp://${EMULATOR_HOST}:${EMULATOR_PORTS.smtp}`,

@@ -1,8 +1,8 @@
 import { prefixed } from "@auth-recipes/core/kit";
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
+import { posthogDefaults } from "./defaults.ts";
 import type { PostHogApiOptions, PostHogBatch, PostHogEmulator, PostHogEvent } from "./types.ts";
 
 // posthog-node posts every batch, immediate calls included, to `<host>/batch/`; PostHog also takes it
@@ -67,7 +67,7 @@ function invalidity(event: unknown, index: number): string | undefined {
  * ```
  */
 export async function startPostHogApi(options: PostHogApiOptions = {}): Promise<PostHogEmulator> {
-  const apiKey = options.apiKey ?? EMULATOR_DEFAULTS.posthogApiKey;
+  const apiKey = options.apiKey ?? posthogDefaults.credentials.posthogApiKey;
   if (!apiKey) throw new TypeError(prefixed("testing", 'option "apiKey" must not be empty'));
   const batches: PostHogBatch[] = [];
   const events: PostHogEvent[] = [];

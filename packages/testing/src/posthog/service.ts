@@ -1,7 +1,7 @@
 import { masked } from "../emulator/masked.ts";
 import type { ServiceEmulator } from "../emulator/service.ts";
 import type { RecordedRequest } from "../emulator/types.ts";
-import { startPostHogApi } from "./api.ts";
+import { type PostHogCredentials, posthogDefaults } from "./defaults.ts";
 import type { PostHogApiOptions, PostHogBatch, PostHogEmulator, PostHogEvent } from "./types.ts";
 
 /** What the inbox shows of the PostHog emulator. */
@@ -17,11 +17,14 @@ export const posthogService: ServiceEmulator<
   "posthog",
   PostHogEmulator,
   PostHogApiOptions,
-  PostHogInbox
+  PostHogInbox,
+  PostHogCredentials
 > = {
   key: "posthog",
   title: "PostHog API",
-  start: startPostHogApi,
+  defaults: posthogDefaults,
+  // Imported when started: the list, and EMULATOR_DEFAULTS derived from it, load no emulator.
+  start: async (options) => (await import("./api.ts")).startPostHogApi(options),
   environment: (posthog) => ({
     POSTHOG_HOST: posthog.clientOptions.host,
     POSTHOG_API_KEY: posthog.apiKey,

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { prefixed } from "@auth-recipes/core/kit";
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
+import { resendDefaults } from "./defaults.ts";
 import type {
   ResendApiOptions,
   ResendEmailRecord,
@@ -168,7 +168,7 @@ function nameOf(status: number): string {
  * ```
  */
 export async function startResendApi(options: ResendApiOptions = {}): Promise<ResendEmulator> {
-  const apiKey = options.apiKey ?? EMULATOR_DEFAULTS.resendApiKey;
+  const apiKey = options.apiKey ?? resendDefaults.credentials.resendApiKey;
   const emails: ResendEmailRecord[] = [];
   const saved = new Map<string, { fingerprint: string; response: EmulatorResponse }>();
   let drops = 0;

@@ -1,7 +1,7 @@
 import { masked } from "../emulator/masked.ts";
 import type { ServiceEmulator } from "../emulator/service.ts";
 import type { RecordedRequest } from "../emulator/types.ts";
-import { startResendApi } from "./api.ts";
+import { type ResendCredentials, resendDefaults } from "./defaults.ts";
 import type { ResendApiOptions, ResendEmailRecord, ResendEmulator } from "./types.ts";
 
 /** What the inbox shows of the Resend emulator. */
@@ -19,11 +19,14 @@ export const resendService: ServiceEmulator<
   "resend",
   ResendEmulator,
   ResendApiOptions,
-  ResendInbox
+  ResendInbox,
+  ResendCredentials
 > = {
   key: "resend",
   title: "Resend API",
-  start: startResendApi,
+  defaults: resendDefaults,
+  // Imported when started: the list, and EMULATOR_DEFAULTS derived from it, load no emulator.
+  start: async (options) => (await import("./api.ts")).startResendApi(options),
   environment: (resend) => ({ RESEND_BASE_URL: resend.clientOptions.baseUrl }),
   inbox: (resend) => ({
     url: resend.url,

@@ -1,5 +1,4 @@
 import { prefixed } from "@auth-recipes/core/kit";
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type {
   Emulator,
@@ -8,6 +7,7 @@ import type {
   RecordedRequest,
 } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
+import { segmentDefaults } from "./defaults.ts";
 
 /** Options for {@link startSegmentApi}. */
 export interface SegmentApiOptions extends EmulatorOptions {
@@ -159,7 +159,7 @@ function basicKey(header: string): string | undefined {
  * ```
  */
 export async function startSegmentApi(options: SegmentApiOptions = {}): Promise<SegmentEmulator> {
-  const writeKey = options.writeKey ?? EMULATOR_DEFAULTS.segmentWriteKey;
+  const writeKey = options.writeKey ?? segmentDefaults.credentials.segmentWriteKey;
   if (!writeKey) throw new TypeError(prefixed("testing", 'option "writeKey" must not be empty'));
   const batches: SegmentBatch[] = [];
   const messages: SegmentMessage[] = [];

@@ -1,13 +1,8 @@
 import { masked } from "../emulator/masked.ts";
 import type { ServiceEmulator } from "../emulator/service.ts";
 import type { RecordedRequest } from "../emulator/types.ts";
-import {
-  type SegmentApiOptions,
-  type SegmentBatch,
-  type SegmentEmulator,
-  type SegmentMessage,
-  startSegmentApi,
-} from "./api.ts";
+import type { SegmentApiOptions, SegmentBatch, SegmentEmulator, SegmentMessage } from "./api.ts";
+import { type SegmentCredentials, segmentDefaults } from "./defaults.ts";
 
 /** What the inbox shows of the Segment emulator. */
 export interface SegmentInbox {
@@ -22,11 +17,14 @@ export const segmentService: ServiceEmulator<
   "segment",
   SegmentEmulator,
   SegmentApiOptions,
-  SegmentInbox
+  SegmentInbox,
+  SegmentCredentials
 > = {
   key: "segment",
   title: "Segment API",
-  start: startSegmentApi,
+  defaults: segmentDefaults,
+  // Imported when started: the list, and EMULATOR_DEFAULTS derived from it, load no emulator.
+  start: async (options) => (await import("./api.ts")).startSegmentApi(options),
   environment: (segment) => ({
     SEGMENT_HOST: segment.clientOptions.host,
     SEGMENT_PATH: segment.clientOptions.path,

@@ -1,8 +1,8 @@
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
 import { blockErrors, length, MAX_TEXT, type Params, parseJsonField } from "./blocks.ts";
+import { slackDefaults } from "./defaults.ts";
 import { notifications } from "./notifications.ts";
 import type {
   SlackApiOptions,
@@ -35,7 +35,7 @@ function platformError(error: string, extra: Params = {}): EmulatorResponse {
  * ```
  */
 export async function startSlackApi(options: SlackApiOptions = {}): Promise<SlackEmulator> {
-  const token = options.token ?? EMULATOR_DEFAULTS.slackToken;
+  const token = options.token ?? slackDefaults.credentials.slackToken;
   const channels = (options.channels ?? DEFAULT_CHANNELS).map((channel) => ({ ...channel }));
   const messages: SlackMessage[] = [];
   let sequence = 0;

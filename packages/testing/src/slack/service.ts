@@ -1,7 +1,7 @@
 import { masked } from "../emulator/masked.ts";
 import type { ServiceEmulator } from "../emulator/service.ts";
 import type { RecordedRequest } from "../emulator/types.ts";
-import { startSlackApi } from "./api.ts";
+import { type SlackCredentials, slackDefaults } from "./defaults.ts";
 import type { SlackApiOptions, SlackEmulator, SlackMessage } from "./types.ts";
 
 /** What the inbox shows of the Slack emulator. */
@@ -12,10 +12,18 @@ export interface SlackInbox {
 }
 
 /** Slack in the list of emulators: `SLACK_API_URL` and `SLACK_TOKEN`. */
-export const slackService: ServiceEmulator<"slack", SlackEmulator, SlackApiOptions, SlackInbox> = {
+export const slackService: ServiceEmulator<
+  "slack",
+  SlackEmulator,
+  SlackApiOptions,
+  SlackInbox,
+  SlackCredentials
+> = {
   key: "slack",
   title: "Slack Web API",
-  start: startSlackApi,
+  defaults: slackDefaults,
+  // Imported when started: the list, and EMULATOR_DEFAULTS derived from it, load no emulator.
+  start: async (options) => (await import("./api.ts")).startSlackApi(options),
   environment: (slack) => ({
     SLACK_API_URL: slack.clientOptions.slackApiUrl,
     SLACK_TOKEN: slack.token,

@@ -1,9 +1,9 @@
 import type { Socket } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { emulatorBase, extendEmulator } from "../emulator/base.ts";
 import { FaultState } from "../emulator/faults.ts";
+import { DEFAULT_HOST } from "../emulator/host.ts";
 import { listenOn } from "../emulator/listener.ts";
 import { hangStage, type SmtpFailure, STAGES, smtpError, smtpFailure } from "./faults.ts";
 import { headersOf, receivedMail } from "./mail.ts";
@@ -48,7 +48,7 @@ function formatHost(host: string): string {
  * ```
  */
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<SmtpEmulator> {
-  const host = options.host ?? EMULATOR_DEFAULTS.host;
+  const host = options.host ?? DEFAULT_HOST;
   const credentials = options.auth;
   const requests: SmtpRequest[] = [];
   const messages: ReceivedMail[] = [];

@@ -1,9 +1,10 @@
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
+import { DEFAULT_HOST } from "../emulator/host.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
 import { authenticate } from "./auth.ts";
 import { CustomerStore, randomId } from "./customers.ts";
+import { stripeDefaults } from "./defaults.ts";
 import { ApiError } from "./errors.ts";
 import { canonical, type Params, parseStripeForm } from "./form.ts";
 import { IdempotencyStore } from "./idempotency.ts";
@@ -61,7 +62,7 @@ function route(
  * errors in Stripe's shape `{ error: { type, code?, message, param? } }`.
  */
 export async function startStripeApi(options: StripeApiOptions = {}): Promise<StripeEmulator> {
-  const apiKey = options.apiKey ?? EMULATOR_DEFAULTS.stripeApiKey;
+  const apiKey = options.apiKey ?? stripeDefaults.credentials.stripeApiKey;
   const store = new CustomerStore(options.searchLagMs ?? 0);
   const idempotency = new IdempotencyStore();
 
@@ -115,7 +116,7 @@ export async function startStripeApi(options: StripeApiOptions = {}): Promise<St
   return extendEmulator(emulator, {
     apiKey,
     clientOptions: {
-      host: options.host ?? EMULATOR_DEFAULTS.host,
+      host: options.host ?? DEFAULT_HOST,
       port: emulator.port,
       protocol: "http" as const,
     },

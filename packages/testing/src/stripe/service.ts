@@ -1,7 +1,7 @@
 import { masked } from "../emulator/masked.ts";
 import type { ServiceEmulator } from "../emulator/service.ts";
 import type { RecordedRequest } from "../emulator/types.ts";
-import { startStripeApi } from "./api.ts";
+import { type StripeCredentials, stripeDefaults } from "./defaults.ts";
 import type { StripeApiOptions, StripeCustomerRecord, StripeEmulator } from "./types.ts";
 
 /** What the inbox shows of the Stripe emulator. */
@@ -16,11 +16,14 @@ export const stripeService: ServiceEmulator<
   "stripe",
   StripeEmulator,
   StripeApiOptions,
-  StripeInbox
+  StripeInbox,
+  StripeCredentials
 > = {
   key: "stripe",
   title: "Stripe API",
-  start: startStripeApi,
+  defaults: stripeDefaults,
+  // Imported when started: the list, and EMULATOR_DEFAULTS derived from it, load no emulator.
+  start: async (options) => (await import("./api.ts")).startStripeApi(options),
   environment: (stripe) => ({
     STRIPE_HOST: stripe.clientOptions.host,
     STRIPE_PORT: String(stripe.clientOptions.port),

@@ -1,9 +1,9 @@
 import { prefixed } from "@auth-recipes/core/kit";
 import { Webhook } from "standardwebhooks";
-import { EMULATOR_DEFAULTS } from "../defaults.ts";
 import { extendEmulator } from "../emulator/base.ts";
 import type { EmulatorResponse, RecordedRequest } from "../emulator/types.ts";
 import { startHttpEmulator } from "../http-emulator.ts";
+import { webhookDefaults } from "./defaults.ts";
 import type {
   WebhookDelivery,
   WebhookReceiverEmulator,
@@ -54,7 +54,7 @@ async function* zeros(bytes: number, delivery: WebhookDelivery): AsyncGenerator<
 export async function startWebhookReceiver(
   options: WebhookReceiverOptions = {},
 ): Promise<WebhookReceiverEmulator> {
-  const secret = options.secret ?? EMULATOR_DEFAULTS.webhookSecret;
+  const secret = options.secret ?? webhookDefaults.credentials.webhookSecret;
   let verifier: Webhook;
   try {
     verifier = new Webhook(secret);

@@ -1,7 +1,7 @@
 import { masked } from "../emulator/masked.ts";
 import type { ServiceEmulator } from "../emulator/service.ts";
 import type { RecordedRequest } from "../emulator/types.ts";
-import { startWebhookReceiver } from "./receiver.ts";
+import { type WebhookCredentials, webhookDefaults } from "./defaults.ts";
 import type { WebhookDelivery, WebhookReceiverEmulator, WebhookReceiverOptions } from "./types.ts";
 
 /** What the inbox shows of the webhook receiver. */
@@ -17,11 +17,14 @@ export const webhookService: ServiceEmulator<
   "webhook",
   WebhookReceiverEmulator,
   WebhookReceiverOptions,
-  WebhookInbox
+  WebhookInbox,
+  WebhookCredentials
 > = {
   key: "webhook",
   title: "webhook receiver",
-  start: startWebhookReceiver,
+  defaults: webhookDefaults,
+  // Imported when started: the list, and EMULATOR_DEFAULTS derived from it, load no emulator.
+  start: async (options) => (await import("./receiver.ts")).startWebhookReceiver(options),
   environment: (webhook) => ({ WEBHOOK_URL: webhook.hookUrl, WEBHOOK_SECRET: webhook.secret }),
   inbox: (webhook) => ({
     url: webhook.url,
