@@ -12,6 +12,30 @@ export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
 export type { RetryLater, RunBounds } from "../run-bounds.ts";
 export { causeChain, messageOf } from "../thrown.ts";
+export { BatchDelivery } from "./batch-delivery.ts";
+export {
+  type BatchBefore,
+  batchBefore,
+  batchTransition,
+  batchViolation,
+  initialBatchState,
+} from "./batch-machine.ts";
+export type {
+  BatchClock,
+  BatchDeliveryOptions,
+  BatchEffect,
+  BatchEntry,
+  BatchEntryState,
+  BatchEvent,
+  BatchFlushState,
+  BatchPhase,
+  BatchPort,
+  BatchRound,
+  BatchSettings,
+  BatchState,
+  BatchTimer,
+  BatchWaiter,
+} from "./batch-types.ts";
 export {
   checkOptions,
   type OptionRule,
