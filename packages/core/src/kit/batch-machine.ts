@@ -356,7 +356,6 @@ export function batchViolation<Call, Failure>(
   for (const [id, entry] of s.entries) {
     if (entry.id !== id) return `entry ${id} filed under another id`;
     counts[entry.state]++;
-    if (entry.failures > settings.maxCopies) return `entry ${id} failed more than maxCopies`;
     if (entry.state === "held" && entry.late.size) return `held entry ${id} has late waiters`;
     for (const waiter of entry.waiters) {
       if (entry.late.has(waiter)) return `a waiter of ${id} is both early and late`;
