@@ -44,6 +44,7 @@ describe("the kit's configuration errors", () => {
         "UpstreamError",
         "backoffDelay",
         "batchBefore",
+        "batchInvariants",
         "batchTransition",
         "batchViolation",
         "causeChain",

@@ -1,11 +1,7 @@
 import { prefixed } from "../config-error.ts";
-import {
-  batchBefore,
-  batchTransition,
-  batchViolation,
-  initialBatchState,
-} from "./batch-machine.ts";
+import { batchTransition, initialBatchState } from "./batch-machine.ts";
 import type {
+  BatchCheck,
   BatchClock,
   BatchDeliveryOptions,
   BatchEffect,
@@ -72,7 +68,7 @@ interface Pending {
 export class BatchDelivery<Call, Failure> {
   readonly #port: BatchPort<Call, Failure>;
   readonly #clock: BatchClock;
-  readonly #check: boolean;
+  readonly #check: BatchCheck | undefined;
   readonly #state: BatchState<Call, Failure>;
   readonly #handles = new Map<BatchTimer, unknown>();
   readonly #pending = new Map<BatchWaiter<Failure>, Pending>();
@@ -102,7 +98,13 @@ export class BatchDelivery<Call, Failure> {
         type: "number",
         range: [(n: number) => Number.isSafeInteger(n) && n >= 1, "a whole number, 1 or more"],
       },
-      check: "boolean",
+      check: {
+        type: "object",
+        test: (check) =>
+          typeof (check as BatchCheck).before === "function" &&
+          typeof (check as BatchCheck).violation === "function",
+        is: "invariant checks: { before, violation } (batchInvariants)",
+      },
       clock: {
         type: "object",
         test: (clock) =>
@@ -114,7 +116,7 @@ export class BatchDelivery<Call, Failure> {
     });
     this.#port = port;
     this.#clock = options.clock ?? GLOBAL_CLOCK;
-    this.#check = options.check ?? false;
+    this.#check = options.check;
     this.#state = initialBatchState({
       immediate: options.immediate ?? false,
       cutAfterMs: options.cutAfterMs ?? 750,
@@ -174,10 +176,11 @@ export class BatchDelivery<Call, Failure> {
     this.#busy = true;
     try {
       for (let next = this.#events.shift(); next; next = this.#events.shift()) {
-        const before = this.#check ? batchBefore(this.#state, next) : undefined;
+        const check = this.#check;
+        const before = check?.before(this.#state, next);
         const effects = batchTransition(this.#state, next);
-        if (before) {
-          const broken = batchViolation(this.#state, effects, before);
+        if (check && before) {
+          const broken = check.violation(this.#state, effects, before);
           if (broken) {
             this.#events.length = 0;
             throw new Error(prefixed("core", `batch delivery invariant broken: ${broken}`));

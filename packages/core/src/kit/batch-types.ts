@@ -105,12 +105,36 @@ export interface BatchDeliveryOptions {
   retryMaxMs?: number;
   /**
    * Checks the machine's invariants after every transition and throws on the first broken one (a bug
-   * in the machine or in the adapter's reports). For tests: it walks every entry on every event.
-   * @default false
+   * in the machine or in the adapter's reports): pass `batchInvariants`. For tests: it walks every
+   * entry on every event, and leaving it out keeps its code out of a bundle.
+   * @default no check
    */
-  check?: boolean;
+  check?: BatchCheck;
   /** The timers, for tests. @default globalThis's `setTimeout`, `clearTimeout` and `queueMicrotask` */
   clock?: BatchClock;
+}
+
+/** What a transition started from, for the checks of its effects. */
+export interface BatchBefore {
+  /** The ids held before: the only ones a transition may send. */
+  held: ReadonlySet<string>;
+  /** The waiters pending before, and the one submitted: the only ones a transition may settle. */
+  waiters: ReadonlySet<unknown>;
+}
+
+/** Invariant checks a runner makes around every transition (the kit's are `batchInvariants`). */
+export interface BatchCheck {
+  /** Notes what the transition of `event` starts from. */
+  before<Call, Failure>(
+    state: BatchState<Call, Failure>,
+    event: BatchEvent<Call, Failure>,
+  ): BatchBefore;
+  /** The first rule the state after it (and its effects) breaks, in words, or `undefined`. */
+  violation<Call, Failure>(
+    state: BatchState<Call, Failure>,
+    effects: readonly BatchEffect<Call, Failure>[],
+    before: BatchBefore,
+  ): string | undefined;
 }
 
 /** The machine's settings, defaults applied. */

@@ -13,14 +13,11 @@ export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from ".
 export type { RetryLater, RunBounds } from "../run-bounds.ts";
 export { causeChain, messageOf } from "../thrown.ts";
 export { BatchDelivery } from "./batch-delivery.ts";
-export {
-  type BatchBefore,
-  batchBefore,
-  batchTransition,
-  batchViolation,
-  initialBatchState,
-} from "./batch-machine.ts";
+export { batchBefore, batchInvariants, batchViolation } from "./batch-invariants.ts";
+export { batchTransition, initialBatchState } from "./batch-machine.ts";
 export type {
+  BatchBefore,
+  BatchCheck,
   BatchClock,
   BatchDeliveryOptions,
   BatchEffect,
