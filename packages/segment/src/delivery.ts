@@ -116,7 +116,8 @@ function deliveryQueue(analytics: Analytics): BatchDelivery<SegmentCall, Segment
       const failure = deliveryError(reason, secrets);
       queue.failed(id, failure, {
         retryable: failure.retryable,
-        cut: reason instanceof Error && reason.message === CUT_REASON,
+        // messageOf: a reason whose message getter throws is still reported, as no cut.
+        cut: reason instanceof Error && messageOf(reason) === CUT_REASON,
       });
     } catch {}
   });
