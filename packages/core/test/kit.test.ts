@@ -40,14 +40,20 @@ describe("the kit's configuration errors", () => {
     expect(kit.configError).toBe(configError);
     expect(Object.keys(kit).sort()).toEqual(
       [
+        "BatchDelivery",
         "UpstreamError",
         "backoffDelay",
+        "batchBefore",
+        "batchInvariants",
+        "batchTransition",
+        "batchViolation",
         "causeChain",
         "checkOptions",
         "configError",
         "configRangeError",
         "cutText",
         "defaultOnError",
+        "initialBatchState",
         "isNetworkError",
         "messageOf",
         "prefixed",

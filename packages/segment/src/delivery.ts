@@ -1,4 +1,4 @@
-import { messageOf } from "@auth-recipes/core/kit";
+import { BatchDelivery, messageOf } from "@auth-recipes/core/kit";
 import type { Analytics, IdentifyParams, TrackParams } from "@segment/analytics-node";
 import { clientSecrets, deliveryError, SegmentDeliveryError } from "./errors.ts";
 
@@ -6,21 +6,6 @@ import { clientSecrets, deliveryError, SegmentDeliveryError } from "./errors.ts"
 export type SegmentCall =
   | { type: "identify"; params: IdentifyParams & { messageId: string } }
   | { type: "track"; params: TrackParams & { messageId: string } };
-
-/** Someone waiting for one message's outcome: `undefined` when delivered, else the failure. */
-type Waiter = (failure?: SegmentDeliveryError) => void;
-
-/** One message id: its call, who waits for it, and whether the SDK has it now. */
-interface Entry {
-  call: SegmentCall;
-  /** Who waits for the outcome of the copy with the SDK (or, before it is handed over, of the next one). */
-  waiters: Set<Waiter>;
-  /** Who started waiting after the copy was handed over: retries, which a failure sends again. */
-  late: Set<Waiter>;
-  sent: boolean;
-  /** Copies that failed so far. */
-  failures: number;
-}
 
 // How long a flush may outlast the round it was called for before we stop holding calls back for it.
 // The SDK ends a flush in the same tick as its last delivery when only our calls are pending; longer
@@ -50,9 +35,16 @@ const MAX_COPIES = 10;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
+/** Hands one call to the SDK; the SDK validates it synchronously and throws when it refuses it. */
+function hand(analytics: Analytics, { type, params }: SegmentCall): void {
+  if (type === "identify") analytics.identify(params);
+  else analytics.track(params);
+}
+
 /**
  * Delivers the recipe's calls on one `Analytics` client and tells each caller how its own calls went,
- * promptly, without ending the client, and without losing a call whose caller stopped waiting.
+ * promptly, without ending the client, and without losing a call whose caller stopped waiting: the
+ * kit's `BatchDelivery` machine, with Segment's SDK as its port.
  *
  * The SDK batches calls until `flushAt` calls or `flushInterval` ms (10 s by default), so a handler that
  * waits for its delivery must flush. Its `flush()` is made for shutdown: while one runs, another is
@@ -85,298 +77,72 @@ const RETRY_MAX_MS = 30_000;
  * per-call callback would do too, but the SDK delays it to at least 300 ms after the call and keeps
  * the call pending meanwhile, which makes every round last at least that long.
  */
-class DeliveryQueue {
-  readonly #analytics: Analytics;
-  /** Every message id someone waits for or the queue still has to deliver, in the order they came. */
-  readonly #entries = new Map<string, Entry>();
-  /** Entries waiting for the next round. */
-  #held: Entry[] = [];
-  #flushing = false;
-  /** The running round's flush timed out: the SDK stops retrying, the round ends with its request. */
-  #cut = false;
-  /** The client had no call pending since the round started: the SDK's flush is over. */
-  #drained = false;
-  /** While set, calls skip the queue: a flush is held open by calls we did not make. */
-  #bypass = false;
-  /** Calls handed over during a bypass, which the next flush must send. */
-  #owed = false;
-  /** The message ids of the running round that have no outcome yet. */
-  #open = new Set<string>();
-  #round = 0;
-  /** Rounds in a row whose calls all failed: how long a round of retries alone waits. */
-  #failedRounds = 0;
-  #bypassTimer: ReturnType<typeof setTimeout> | undefined;
-  #cutTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #scheduled = false;
-  /** The client sends each call by itself (`flushAt: 1`): calls are handed over at once, never flushed. */
-  readonly #immediate: boolean;
-
-  constructor(analytics: Analytics) {
-    this.#analytics = analytics;
-    const secrets = clientSecrets(analytics);
-    this.#immediate = sendsEachCall(analytics);
-    // Listeners run inside the SDK's dispatch; a throw there would become an SDK error event.
-    const delivered = (ctx: { event: { messageId?: string } }) => {
-      try {
-        this.#settle(ctx.event.messageId);
-      } catch {}
-    };
-    analytics.on("identify", delivered);
-    analytics.on("track", delivered);
-    analytics.on("error", (error) => {
-      try {
-        if (!error.ctx) return;
-        const reason = error.reason;
-        const cut = this.#cut && reason instanceof Error && reason.message === CUT_REASON;
-        this.#settle(error.ctx.event.messageId, deliveryError(reason, secrets), cut);
-      } catch {}
-    });
-    analytics.on("drained", () => {
-      try {
-        this.#drained = true;
-        // A flush that timed out is over only now, and the SDK takes another only once its own
-        // promise has settled, after this event: hence the timer.
-        if (this.#flushing && this.#cut) {
-          const round = this.#round;
-          setTimeout(() => this.#endRound(round), 0);
-        }
-      } catch {}
-    });
-    // `closeAndFlush()` ends the client: a call made after it is dropped with only this event.
-    analytics.on("call_after_close", (event) => {
-      try {
-        this.#settle(
-          event.messageId,
-          new SegmentDeliveryError("Segment's Analytics client was closed before the call", {
-            retryable: false,
-          }),
-        );
-      } catch {}
-    });
-  }
-
-  /**
-   * Resolves once every call is delivered; rejects with the first failure once every call has an
-   * outcome, or with the signal's reason when it aborts. Aborting only stops the waiting: the calls
-   * are delivered all the same.
-   */
-  deliver(calls: SegmentCall[], signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (!calls.length) return resolve();
-      let remaining = calls.length;
-      let failure: SegmentDeliveryError | undefined;
-      let done = false;
-      const mine: [Entry, Waiter][] = [];
-      const finish = (error?: unknown) => {
-        if (done) return;
-        done = true;
-        signal?.removeEventListener("abort", abort);
-        for (const [entry, waiter] of mine) {
-          entry.waiters.delete(waiter);
-          entry.late.delete(waiter);
-        }
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const abort = () => finish(signal?.reason);
-      for (const call of calls) {
-        const id = call.params.messageId;
-        let entry = this.#entries.get(id);
-        if (!entry) {
-          entry = { call, waiters: new Set(), late: new Set(), sent: false, failures: 0 };
-          this.#entries.set(id, entry);
-          this.#held.push(entry);
-        }
-        let settled = false;
-        const waiter: Waiter = (error) => {
-          if (settled) return;
-          settled = true;
-          failure ??= error;
-          if (--remaining === 0) finish(failure);
-        };
-        (entry.sent ? entry.late : entry.waiters).add(waiter);
-        mine.push([entry, waiter]);
-      }
-      this.#schedule();
-      // Checked after queueing: a handler that starts already aborted still leaves its calls to send.
-      if (signal?.aborted) return finish(signal.reason);
-      signal?.addEventListener("abort", abort, { once: true });
-    });
-  }
-
-  // A microtask, so that calls made in the same tick (many sign-ins at once) share a round.
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      this.#pump();
-    });
-  }
-
-  #pump(): void {
-    if (this.#immediate) {
-      this.#handAtOnce();
-      return;
-    }
-    if (this.#flushing) {
-      if (this.#bypass && this.#held.length) {
-        for (const entry of this.#held.splice(0)) this.#hand(entry);
-        this.#owed = true;
-      }
-      return;
-    }
-    if (!this.#held.length && !this.#owed) return;
-    // Copies owed to nobody wait out their backoff; a call someone waits for starts the round at once
-    // and takes them along.
-    if (this.#retryTimer && this.#ownerless()) return;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    const round = ++this.#round;
-    const entries = this.#held.splice(0);
-    this.#flushing = true;
-    this.#cut = false;
-    this.#bypass = false;
-    this.#owed = false;
-    this.#open = new Set(entries.map((entry) => entry.call.params.messageId));
-    for (const entry of entries) this.#hand(entry);
-    if (!this.#open.size) this.#armBypass(round);
-    this.#drained = false;
-    // Ours fires before the SDK's timer of the same length: the round knows it was cut when the SDK
-    // reports the batches it stopped retrying.
-    this.#cutTimer = setTimeout(() => {
-      if (round === this.#round) this.#cut = true;
-    }, CUT_AFTER_MS);
-    this.#cutTimer.unref?.();
-    // flush() counts the calls pending right now, ours included, and sends them all.
-    this.#analytics
-      .flush({ timeout: CUT_AFTER_MS })
-      .catch(() => {})
-      .then(() => {
-        // A flush that timed out resolves at once; the SDK's own ends at the next "drained".
-        if (!this.#cut || this.#drained) this.#endRound(round);
-      });
-  }
-
-  #endRound(round: number): void {
-    if (round !== this.#round || !this.#flushing) return;
-    this.#flushing = false;
-    this.#bypass = false;
-    this.#cut = false;
-    clearTimeout(this.#bypassTimer);
-    clearTimeout(this.#cutTimer);
-    if (this.#held.length && this.#ownerless()) {
-      const delay = Math.min(RETRY_MIN_MS * 2 ** this.#failedRounds, RETRY_MAX_MS);
-      this.#failedRounds++;
-      clearTimeout(this.#retryTimer);
-      this.#retryTimer = setTimeout(() => {
-        this.#retryTimer = undefined;
-        this.#pump();
-      }, delay);
-      // An app whose events have settled exits; what is still owed to Segment then goes with it.
-      this.#retryTimer.unref?.();
-      return;
-    }
-    this.#pump();
-  }
-
-  /**
-   * Delivery on a client that sends each call by itself: no round, no flush, so no call waits for
-   * another's request, and one hung request holds only its own calls (until the client's
-   * `httpRequestTimeout`, then the SDK's retries). Copies owed to nobody still wait out their backoff.
-   */
-  #handAtOnce(): void {
-    if (!this.#held.length) return;
-    if (this.#ownerless()) {
-      if (this.#retryTimer) return;
-      const delay = Math.min(RETRY_MIN_MS * 2 ** this.#failedRounds, RETRY_MAX_MS);
-      this.#failedRounds++;
-      this.#retryTimer = setTimeout(() => {
-        this.#retryTimer = undefined;
-        for (const entry of this.#held.splice(0)) this.#hand(entry);
-      }, delay);
-      this.#retryTimer.unref?.();
-      return;
-    }
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    for (const entry of this.#held.splice(0)) this.#hand(entry);
-  }
-
-  /** Whether every held call is a copy sent again that nobody waits for any more. */
-  #ownerless(): boolean {
-    return !this.#owed && this.#held.every((entry) => entry.failures > 0 && !entry.waiters.size);
-  }
-
-  /** Hands one call to the SDK. */
-  #hand(entry: Entry): void {
-    const { type, params } = entry.call;
-    entry.sent = true;
+function deliveryQueue(analytics: Analytics): BatchDelivery<SegmentCall, SegmentDeliveryError> {
+  const secrets = clientSecrets(analytics);
+  const queue = new BatchDelivery<SegmentCall, SegmentDeliveryError>(
+    {
+      send: (call) => hand(analytics, call),
+      // flush() counts the calls pending right now, ours included, and sends them all.
+      flush: (timeout) => analytics.flush({ timeout }),
+      refused: (call, error) =>
+        new SegmentDeliveryError(
+          `Segment's client refused the ${call.type} call: ${messageOf(error)}`,
+          { retryable: false, cause: error },
+        ),
+    },
+    {
+      immediate: sendsEachCall(analytics),
+      cutAfterMs: CUT_AFTER_MS,
+      bypassAfterMs: BYPASS_AFTER_MS,
+      maxCopies: MAX_COPIES,
+      retryMinMs: RETRY_MIN_MS,
+      retryMaxMs: RETRY_MAX_MS,
+    },
+  );
+  // Listeners run inside the SDK's dispatch; a throw there would become an SDK error event.
+  const delivered = (ctx: { event: { messageId?: string } }) => {
     try {
-      if (type === "identify") this.#analytics.identify(params);
-      else this.#analytics.track(params);
-    } catch (error) {
-      // The SDK validates synchronously; nothing was queued.
-      this.#settle(
-        params.messageId,
-        new SegmentDeliveryError(`Segment's client refused the ${type} call: ${messageOf(error)}`, {
-          retryable: false,
-          cause: error,
-        }),
-      );
-    }
-  }
-
-  /**
-   * Records the outcome of a call the SDK had, for everyone waiting for its message id. `cut`: the SDK
-   * stopped retrying it because the round was cut short, which is no verdict: it goes into the next round.
-   */
-  #settle(id: string | undefined, failure?: SegmentDeliveryError, cut = false): void {
-    const entry = id === undefined ? undefined : this.#entries.get(id);
-    if (!entry?.sent) return;
-    if (this.#open.delete(id!) && !this.#open.size && this.#flushing) this.#armBypass(this.#round);
-    if (!failure) {
-      this.#failedRounds = 0;
-      this.#entries.delete(id!);
-      for (const waiter of [...entry.waiters, ...entry.late]) waiter();
-      return;
-    }
-    entry.failures++;
-    const waiting = entry.waiters.size + entry.late.size > 0;
-    const again = entry.failures < MAX_COPIES && (cut || (!waiting && failure.retryable));
-    if (again || entry.late.size) {
-      // Cut short, owed to nobody, or a retry joined a copy that then failed: one more copy, next round.
-      const { waiters, late } = entry;
-      Object.assign(entry, {
-        waiters: again ? new Set([...waiters, ...late]) : late,
-        late: new Set(),
+      const id = ctx.event.messageId;
+      if (typeof id === "string") queue.delivered(id);
+    } catch {}
+  };
+  analytics.on("identify", delivered);
+  analytics.on("track", delivered);
+  analytics.on("error", (error) => {
+    try {
+      const id = error.ctx?.event.messageId;
+      if (typeof id !== "string") return;
+      const reason = error.reason;
+      const failure = deliveryError(reason, secrets);
+      queue.failed(id, failure, {
+        retryable: failure.retryable,
+        // messageOf: a reason whose message getter throws is still reported, as no cut.
+        cut: reason instanceof Error && messageOf(reason) === CUT_REASON,
       });
-      entry.sent = false;
-      this.#held.push(entry);
-      if (!again) for (const waiter of waiters) waiter(failure);
-      if (!this.#flushing || this.#immediate) this.#schedule();
-      return;
-    }
-    this.#entries.delete(id!);
-    for (const waiter of entry.waiters) waiter(failure);
-  }
-
-  // Every call of the round has its outcome; a flush still running after a moment waits for calls
-  // made elsewhere on this client.
-  #armBypass(round: number): void {
-    clearTimeout(this.#bypassTimer);
-    this.#bypassTimer = setTimeout(() => {
-      if (round !== this.#round || !this.#flushing) return;
-      this.#bypass = true;
-      this.#pump();
-    }, BYPASS_AFTER_MS);
-    this.#bypassTimer.unref?.();
-  }
+    } catch {}
+  });
+  analytics.on("drained", () => {
+    try {
+      queue.drained();
+    } catch {}
+  });
+  // `closeAndFlush()` ends the client: a call made after it is dropped with only this event.
+  analytics.on("call_after_close", (event) => {
+    try {
+      const id = event.messageId;
+      if (typeof id !== "string") return;
+      const failure = new SegmentDeliveryError(
+        "Segment's Analytics client was closed before the call",
+        { retryable: false },
+      );
+      queue.failed(id, failure, { retryable: false, cut: false });
+    } catch {}
+  });
+  return queue;
 }
 
 // One queue per client, shared by every recipe that uses it: two queues would flush over each other.
-const queues = new WeakMap<Analytics, DeliveryQueue>();
+const queues = new WeakMap<Analytics, BatchDelivery<SegmentCall, SegmentDeliveryError>>();
 
 /**
  * Hands the calls of one event to the client and waits until Segment accepted them all, or one finally
@@ -389,16 +155,16 @@ export function deliver(
 ): Promise<void> {
   let queue = queues.get(analytics);
   if (!queue) {
-    queue = new DeliveryQueue(analytics);
+    queue = deliveryQueue(analytics);
     queues.set(analytics, queue);
   }
-  return queue.deliver(calls, signal);
+  return queue.submit(
+    calls.map((call) => ({ id: call.params.messageId, call })),
+    signal,
+  );
 }
 
 /** Hands the calls to the client and returns at once: the SDK sends them on its own schedule. */
 export function send(analytics: Analytics, calls: SegmentCall[]): void {
-  for (const { type, params } of calls) {
-    if (type === "identify") analytics.identify(params);
-    else analytics.track(params);
-  }
+  for (const call of calls) hand(analytics, call);
 }

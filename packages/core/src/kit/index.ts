@@ -12,6 +12,27 @@ export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
 export type { RetryLater, RunBounds } from "../run-bounds.ts";
 export { causeChain, messageOf } from "../thrown.ts";
+export { BatchDelivery } from "./batch-delivery.ts";
+export { batchBefore, batchInvariants, batchViolation } from "./batch-invariants.ts";
+export { batchTransition, initialBatchState } from "./batch-machine.ts";
+export type {
+  BatchBefore,
+  BatchCheck,
+  BatchClock,
+  BatchDeliveryOptions,
+  BatchEffect,
+  BatchEntry,
+  BatchEntryState,
+  BatchEvent,
+  BatchFlushState,
+  BatchPhase,
+  BatchPort,
+  BatchRound,
+  BatchSettings,
+  BatchState,
+  BatchTimer,
+  BatchWaiter,
+} from "./batch-types.ts";
 export {
   checkOptions,
   type OptionRule,
