@@ -60,7 +60,7 @@ export interface PostHogTrackingOptions {
    * out to send nothing for it.
    * @default ["createUser", "updateUser", "signIn", "signOut", "linkAccount"]
    */
-  on?: readonly AnalyticsEvent[];
+  on?: readonly ("createUser" | "updateUser" | "signIn" | "signOut" | "linkAccount")[];
   /**
    * The person properties set (`$set`) on `createUser` and `updateUser`. Return only what you mean to
    * send to PostHog. The option has the Segment recipe's name for the same thing.

@@ -55,7 +55,7 @@ export interface SegmentTrackingOptions {
    * the others track. Leave an event out to send nothing for it.
    * @default ["createUser", "updateUser", "signIn", "signOut", "linkAccount"]
    */
-  on?: readonly AnalyticsEvent[];
+  on?: readonly ("createUser" | "updateUser" | "signIn" | "signOut" | "linkAccount")[];
   /**
    * The traits sent with `identify` (on `createUser` and `updateUser`). Return only what you mean to
    * send to Segment.
