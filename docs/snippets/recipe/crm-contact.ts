@@ -1,7 +1,13 @@
 // src/crm-contact.ts: a recipe that adds every new user to a CRM over HTTP, as `npm run new:recipe`
 // writes one (templates/recipe), in one file.
 import { isRetryable, type Recipe, type RetryOptions, skip } from "@auth-recipes/core";
-import { configError, requiredOption, UpstreamError, usableUserId } from "@auth-recipes/core/kit";
+import {
+  checkOptions,
+  configError,
+  UpstreamError,
+  usableUserId,
+  withRecipeOptions,
+} from "@auth-recipes/core/kit";
 
 /** Options for {@link crmContact}. */
 export interface CrmContactOptions {
@@ -53,15 +59,11 @@ function retryAfterMs(header: string | null): number | undefined {
  * ```
  */
 export function crmContact(options: CrmContactOptions): Recipe {
-  if (typeof options !== "object" || options === null) {
-    throw configError(PKG, "options must be an object");
-  }
-  for (const name of ["baseUrl", "apiKey"] as const) {
-    if (options[name] === undefined) throw requiredOption(PKG, name);
-    if (typeof options[name] !== "string" || options[name] === "") {
-      throw configError(PKG, `option "${name}" must be a non-empty string`);
-    }
-  }
+  // Every option listed: a typo (`apikey`) is refused at construction, not ignored.
+  checkOptions(PKG, "crmContact", options, {
+    baseUrl: { required: true, type: "string" },
+    apiKey: { required: true, type: "string" },
+  });
   let url: URL;
   try {
     url = new URL("contacts", options.baseUrl.replace(/\/?$/, "/"));
@@ -120,7 +122,5 @@ export function crmContact(options: CrmContactOptions): Recipe {
       },
     },
   };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions(recipe, options);
 }
