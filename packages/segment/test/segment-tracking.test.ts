@@ -344,7 +344,11 @@ describe("segmentTracking: delivery failures are handler failures", () => {
 
   it("a wrong write key (401) is not retryable, so core does not retry it", async () => {
     const analytics = analyticsFor(segment, { writeKey: "wk_wrong" });
-    const { dispatch, errors } = setup(segment, { client: analytics }, { retry: { minDelayMs: 0 } });
+    const { dispatch, errors } = setup(
+      segment,
+      { client: analytics },
+      { retry: { minDelayMs: 0 } },
+    );
     const report = await dispatch("signIn", fixtures.signInOAuth(alice));
     expect(report.results[0]).toMatchObject({ status: "rejected", attempts: 1 });
     expect(errors[0]?.cause).toMatchObject({ status: 401, retryable: false });
