@@ -125,6 +125,31 @@ describe("analyticsMapping: auth events as identify and track calls", () => {
     ).toThrowError('option "on" has an unknown event "session"');
   });
 
+  it("makes one handler per chosen event, handing the calls on or returning the skip", async () => {
+    const sent: unknown[] = [];
+    const events = analyticsMapping(
+      "segment",
+      "Segment",
+      { on: ["signIn", "signOut"] },
+      DEFAULTS,
+    ).events(async (intents, event, context) => {
+      sent.push({ intents, event, context });
+      return undefined;
+    });
+    expect(Object.keys(events)).toEqual(["signIn", "signOut"]);
+    await events.signIn!({ user } as never, undefined as never);
+    expect(sent).toEqual([
+      {
+        intents: [{ kind: "track", userId: "u1", event: "Signed In", properties: {} }],
+        event: "signIn",
+        context: undefined,
+      },
+    ]);
+    const skipped = await events.signOut!({ token: null } as never, undefined as never);
+    expect(isSkip(skipped)).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
   it("fails the event when traits returns no object", () => {
     const bad = analyticsMapping("segment", "Segment", { traits: () => null as never }, DEFAULTS);
     expect(() => bad.intents("updateUser", { user })).toThrowError(

@@ -1,13 +1,4 @@
-import {
-  type AuthUser,
-  type HandlerContext,
-  isSkip,
-  type Recipe,
-  type RecipeEvents,
-  type RetryOptions,
-  type Skip,
-  skip,
-} from "@auth-recipes/core";
+import { type AuthUser, type Recipe, type RetryOptions, skip } from "@auth-recipes/core";
 import {
   type AnalyticsEvent,
   type AnalyticsIntent,
@@ -176,14 +167,8 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
       : { what: "$set", distinctId, event: "$set", properties: { $set } };
   };
 
-  /** Sends the events of one auth event, each with its uuid. */
-  const handle = async (
-    event: AnalyticsEvent,
-    message: unknown,
-    context: HandlerContext | undefined,
-  ): Promise<Skip | undefined> => {
-    const intents = mapping.intents(event, message);
-    if (isSkip(intents)) return intents;
+  // Sends the events of one auth event, each with its uuid.
+  const events = mapping.events(async (intents, event, context) => {
     // A disabled or opted-out client drops every call without a word: report that, not a delivery.
     if (isOff(client)) return skip("the PostHog client is disabled or opted out");
     // Called outside composeEvents there is no dispatch to derive from: uuids are then simply unique.
@@ -198,12 +183,6 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
     if (!awaitDelivery) enqueue(client, calls);
     else await deliver(client, calls, context?.signal);
     return undefined;
-  };
-
-  const events: RecipeEvents = {};
-  for (const event of mapping.on) {
-    (events as Record<string, unknown>)[event] = (message: unknown, context?: HandlerContext) =>
-      handle(event, message, context);
-  }
+  });
   return withRecipeOptions({ name: PKG, events }, options);
 }

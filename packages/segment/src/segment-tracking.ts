@@ -1,17 +1,5 @@
-import {
-  type AuthUser,
-  type HandlerContext,
-  isSkip,
-  type Recipe,
-  type RecipeEvents,
-  type RetryOptions,
-} from "@auth-recipes/core";
-import {
-  type AnalyticsEvent,
-  analyticsMapping,
-  checkOptions,
-  withRecipeOptions,
-} from "@auth-recipes/core/kit";
+import type { AuthUser, Recipe, RetryOptions } from "@auth-recipes/core";
+import { analyticsMapping, checkOptions, withRecipeOptions } from "@auth-recipes/core/kit";
 import type { Analytics } from "@segment/analytics-node";
 import { deliver, type SegmentCall, send } from "./delivery.ts";
 
@@ -137,13 +125,7 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
   const mapping = analyticsMapping(PKG, "Segment", options, DEFAULT_NAMES);
   const { client, awaitDelivery = true } = options;
 
-  const handle = async (
-    event: AnalyticsEvent,
-    message: unknown,
-    context: HandlerContext | undefined,
-  ) => {
-    const intents = mapping.intents(event, message);
-    if (isSkip(intents)) return intents;
+  const events = mapping.events(async (intents, _event, context) => {
     // Called outside composeEvents there is no dispatch to derive from: ids are then simply unique.
     const prefix = `${context?.recipe ?? PKG}-${context?.dispatchId ?? crypto.randomUUID()}`;
     // One call of each type per event, so the type makes each id of the dispatch unique.
@@ -171,12 +153,6 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
     if (!awaitDelivery) send(client, calls);
     else await deliver(client, calls, context?.signal);
     return undefined;
-  };
-
-  const events: RecipeEvents = {};
-  for (const event of mapping.on) {
-    (events as Record<string, unknown>)[event] = (message: unknown, context?: HandlerContext) =>
-      handle(event, message, context);
-  }
+  });
   return withRecipeOptions({ name: PKG, events }, options);
 }

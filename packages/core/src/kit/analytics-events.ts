@@ -4,7 +4,8 @@
 // leaves the app or how `on` and `names` are read.
 import { configError } from "../config-error.ts";
 import type { AuthUser } from "../events.ts";
-import { type Skip, skip } from "../skip.ts";
+import type { HandlerContext, RecipeEvents } from "../recipe.ts";
+import { isSkip, type Skip, skip } from "../skip.ts";
 import { chosenEvents } from "./events-option.ts";
 import { usableEmail, usableUserId } from "./identity.ts";
 
@@ -69,6 +70,18 @@ export interface AnalyticsMapping {
   readonly on: readonly AnalyticsEvent[];
   /** The calls to make for `event`'s `message`, in order, or why none (no usable user id). */
   intents(event: AnalyticsEvent, message: unknown): AnalyticsIntent[] | Skip;
+  /**
+   * The recipe's handlers: one per event in `on`, each mapping its message with `intents` and handing
+   * the calls to `send` (the recipe's SDK shapes and delivery), or returning the skip. `context` is
+   * `undefined` when a handler is called outside `composeEvents`.
+   */
+  events(
+    send: (
+      intents: AnalyticsIntent[],
+      event: AnalyticsEvent,
+      context: HandlerContext | undefined,
+    ) => Promise<Skip | undefined>,
+  ): RecipeEvents;
 }
 
 /** The fields of next-auth's messages read here, typed loosely: v4 and v5 shapes both fit. */
@@ -190,6 +203,19 @@ export function analyticsMapping(
 
   return {
     on,
+    events(send) {
+      const events: RecipeEvents = {};
+      for (const event of on) {
+        (events as Record<string, unknown>)[event] = async (
+          message: unknown,
+          context?: HandlerContext,
+        ) => {
+          const intents = this.intents(event, message);
+          return isSkip(intents) ? intents : send(intents, event, context);
+        };
+      }
+      return events;
+    },
     intents(event, message) {
       const { user, account, isNewUser, token, session } = loose(message) ?? {};
       const fields = loose(user);
