@@ -26,10 +26,10 @@ export function recipesFor(emulators: Emulators): Recipe[] {
       channel: "#signups",
     }),
     stripeCustomer({
-      stripe: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
+      client: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
     }),
     segmentTracking({
-      analytics: new Analytics({ writeKey: segment.writeKey, ...segment.clientOptions }),
+      client: new Analytics({ writeKey: segment.writeKey, ...segment.clientOptions }),
     }),
   ];
 }

@@ -32,7 +32,7 @@ beforeEach(() => emulators.reset());
 
 const segment = () =>
   segmentTracking({
-    analytics: new Analytics({
+    client: new Analytics({
       writeKey: emulators.segment.writeKey,
       ...emulators.segment.clientOptions,
       maxRetries: 0,

@@ -34,10 +34,10 @@ function fourRecipes(): Recipe[] {
       channel: "#signups",
     }),
     stripeCustomer({
-      stripe: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
+      client: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
     }),
     segmentTracking({
-      analytics: new Analytics({
+      client: new Analytics({
         writeKey: segment.writeKey,
         ...segment.clientOptions,
         maxRetries: 0,

@@ -117,7 +117,15 @@ export function enqueueRecipes(
   recipes: readonly RecipeInput[],
   options: EnqueueRecipesOptions,
 ): Recipe {
-  checkOptions(PKG, options, {
+  // Not an option: the in-process run's options live in `fallback`. A config that sets `inline` would
+  // otherwise run the fallback with the defaults, silently ignoring its bounds.
+  if (typeof options === "object" && options !== null && Object.hasOwn(options, "inline")) {
+    throw configError(
+      PKG,
+      'there is no option "inline": the in-process run\'s options are "fallback": { timeoutMs, retry }',
+    );
+  }
+  checkOptions(PKG, "enqueueRecipes", options, {
     queue: {
       required: true,
       test: (queue) => typeof (queue as Partial<Queue>).addBulk === "function",
@@ -126,6 +134,8 @@ export function enqueueRecipes(
     name: { type: "string", test: (name) => name !== "", is: "a non-empty string" },
     enqueueTimeoutMs: { type: "number", range: TIMER_MS },
     dedupeWindowMs: { type: "number", range: TIMER_MS },
+    fallback: {}, // checked by checkFallback
+    storedFields: {}, // checked by checkStoredFields
     keepFailed: {
       test: (keep) => keep === true || typeof keep === "number",
       is: "true or a whole number",
@@ -140,14 +150,6 @@ export function enqueueRecipes(
       range: [(ms: number) => ms > 0, "a positive number of ms or Infinity"],
     },
   });
-  // Not an option: the in-process run's options live in `fallback`. A config that sets `inline` would
-  // otherwise run the fallback with the defaults, silently ignoring its bounds.
-  if (Object.hasOwn(options, "inline")) {
-    throw configError(
-      PKG,
-      'there is no option "inline": the in-process run\'s options are "fallback": { timeoutMs, retry }',
-    );
-  }
   const { queue, name = "bullmq", keepFailed = true } = options as EnqueueRecipesOptions;
   const fallback = checkFallback(options.fallback);
   const enqueueTimeoutMs = (options.enqueueTimeoutMs as number | undefined) ?? 1_000;

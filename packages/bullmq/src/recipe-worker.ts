@@ -157,7 +157,9 @@ export function startRecipeWorker(
     backend,
     ...workerOptions
   } = options;
-  checkOptions(PKG, options, {
+  // Only this package's own options: the rest are BullMQ's worker options, passed through to it.
+  const own = { queueName, timeoutMs, retry, onError, onSettled, closeTimeoutMs };
+  checkOptions(PKG, "startRecipeWorker", own, {
     queueName: { type: "string", test: (name) => name !== "", is: "a non-empty string" },
     // Checked here too, not only by core's resolveRoutes: the message names this package's option.
     timeoutMs: {

@@ -40,8 +40,10 @@ describe("the kit's configuration errors", () => {
     expect(kit.configError).toBe(configError);
     expect(Object.keys(kit).sort()).toEqual(
       [
+        "ANALYTICS_EVENTS",
         "BatchDelivery",
         "UpstreamError",
+        "analyticsMapping",
         "backoffDelay",
         "batchBefore",
         "batchInvariants",
@@ -49,10 +51,12 @@ describe("the kit's configuration errors", () => {
         "batchViolation",
         "causeChain",
         "checkOptions",
+        "chosenEvents",
         "configError",
         "configRangeError",
         "cutText",
         "defaultOnError",
+        "defaultTraits",
         "initialBatchState",
         "isNetworkError",
         "messageOf",
@@ -410,41 +414,71 @@ describe("the kit's recipe skeleton", () => {
 
   it("gives one message per kind of mistake, prefixed, as TypeError or RangeError", () => {
     for (const options of [undefined, null, "x", 42]) {
-      expect(() => checkOptions("slack", options, spec)).toThrowError(
+      expect(() => checkOptions("slack", "slackNotify", options, spec)).toThrowError(
         new TypeError("[auth-recipes/slack] options must be an object: { client, channel }"),
       );
     }
     for (const client of [undefined, null, ""]) {
-      expect(() => checkOptions("slack", { ...ok, client }, spec)).toThrowError(
+      expect(() => checkOptions("slack", "slackNotify", { ...ok, client }, spec)).toThrowError(
         new TypeError('[auth-recipes/slack] option "client" is required'),
       );
     }
-    expect(() => checkOptions("slack", { ...ok, client: {} }, spec)).toThrowError(
+    expect(() => checkOptions("slack", "slackNotify", { ...ok, client: {} }, spec)).toThrowError(
       new TypeError('[auth-recipes/slack] option "client" must be a client'),
     );
-    expect(() => checkOptions("slack", { ...ok, channel: 42 }, spec)).toThrowError(
+    expect(() => checkOptions("slack", "slackNotify", { ...ok, channel: 42 }, spec)).toThrowError(
       new TypeError('[auth-recipes/slack] option "channel" must be a string'),
     );
     // Only `undefined` means the default of an optional option: `null` is a mistake.
-    expect(() => checkOptions("slack", { ...ok, includeEmail: null }, spec)).toThrowError(
-      new TypeError('[auth-recipes/slack] option "includeEmail" must be a boolean'),
-    );
-    expect(() => checkOptions("slack", { ...ok, maxLength: "5" }, spec)).toThrowError(
-      new TypeError('[auth-recipes/slack] option "maxLength" must be a number'),
-    );
-    expect(() => checkOptions("slack", { ...ok, maxLength: 0 }, spec)).toThrowError(
+    expect(() =>
+      checkOptions("slack", "slackNotify", { ...ok, includeEmail: null }, spec),
+    ).toThrowError(new TypeError('[auth-recipes/slack] option "includeEmail" must be a boolean'));
+    expect(() =>
+      checkOptions("slack", "slackNotify", { ...ok, maxLength: "5" }, spec),
+    ).toThrowError(new TypeError('[auth-recipes/slack] option "maxLength" must be a number'));
+    expect(() => checkOptions("slack", "slackNotify", { ...ok, maxLength: 0 }, spec)).toThrowError(
       new RangeError('[auth-recipes/slack] option "maxLength" must be a positive number'),
     );
-    expect(() => checkOptions("x", { o: null }, { o: "object" })).toThrowError(
+    expect(() => checkOptions("x", "x", { o: null }, { o: "object" })).toThrowError(
       new TypeError('[auth-recipes/x] option "o" must be an object'),
     );
   });
 
-  it("accepts valid options, absent optional ones and options it has no rule for", () => {
-    expect(() => checkOptions("slack", ok, spec)).not.toThrow();
+  it("accepts valid options, absent optional ones, and the timeoutMs and retry every recipe takes", () => {
+    expect(() => checkOptions("slack", "slackNotify", ok, spec)).not.toThrow();
     expect(() =>
-      checkOptions("slack", { ...ok, includeEmail: false, maxLength: 3, other: 1 }, spec),
+      checkOptions(
+        "slack",
+        "slackNotify",
+        { ...ok, includeEmail: false, maxLength: 3, timeoutMs: 5, retry: true },
+        spec,
+      ),
     ).not.toThrow();
+  });
+
+  it("refuses a key that is no option (a typo, an old name) rather than ignoring it", () => {
+    expect(() => checkOptions("slack", "slackNotify", { ...ok, chanel: "#x" }, spec)).toThrowError(
+      new TypeError(
+        '[auth-recipes/slack] option "chanel" is not an option of slackNotify; the options are client, channel, includeEmail, maxLength, timeoutMs, retry',
+      ),
+    );
+    // A huge key is cut in the message.
+    const huge = "k".repeat(10_000);
+    expect(() => checkOptions("slack", "slackNotify", { ...ok, [huge]: 1 }, spec)).toThrowError(
+      `option "${"k".repeat(64)}…" is not an option of slackNotify`,
+    );
+    // Listing keys runs no getter: a key whose getter throws is still named, not thrown from.
+    const trap = Object.defineProperty({ ...ok }, "stripe", {
+      enumerable: true,
+      get() {
+        throw new Error("getter ran");
+      },
+    });
+    expect(() => checkOptions("slack", "slackNotify", trap, spec)).toThrowError(
+      'option "stripe" is not an option of slackNotify',
+    );
+    // An empty rule lists an option the recipe checks itself.
+    expect(() => checkOptions("x", "x", { on: 1 }, { on: {} })).not.toThrow();
   });
 
   it("sets timeoutMs and retry only when given, 0 and false included", () => {

@@ -1,45 +1,41 @@
+import { type AuthUser, type Recipe, type RetryOptions, skip } from "@auth-recipes/core";
 import {
-  type AuthUser,
-  type HandlerContext,
-  type Recipe,
-  type RecipeEvents,
-  type RetryOptions,
-  type Skip,
-  skip,
-} from "@auth-recipes/core";
-import {
+  type AnalyticsEvent,
+  type AnalyticsIntent,
+  analyticsMapping,
   checkOptions,
-  configError,
-  usableEmail,
-  usableUserId,
   withRecipeOptions,
 } from "@auth-recipes/core/kit";
 import type { PostHog } from "posthog-node";
 import { deliver, enqueue, type PostHogCall } from "./delivery.ts";
 import { eventUuid } from "./uuid.ts";
 
-/** The PostHog event name for each auth event; `false` sends nothing for that one. */
+/**
+ * The PostHog event captured for each auth event, keyed by next-auth's event names. To send nothing for
+ * an event, leave it out of `on`.
+ */
 export interface PostHogEventNames {
   /**
-   * Captured on `createUser`, beside the `$identify` event that sets the person properties.
+   * Captured on `createUser`, beside the `$identify` event that sets the person properties. `false`
+   * sets them but captures no sign-up event.
    * @default "user signed up"
    */
-  signUp?: string | false;
+  createUser?: string | false;
   /**
    * Captured on `signIn`, with `{ provider, type, isNewUser }`.
    * @default "user signed in"
    */
-  signIn?: string | false;
+  signIn?: string;
   /**
    * Captured on `signOut`, for the token's `sub` or the session's user id.
    * @default "user signed out"
    */
-  signOut?: string | false;
+  signOut?: string;
   /**
    * Captured on `linkAccount`, with `{ provider }`.
    * @default "account linked"
    */
-  linkAccount?: string | false;
+  linkAccount?: string;
 }
 
 /** Options for {@link posthogTracking}. */
@@ -48,7 +44,14 @@ export interface PostHogTrackingOptions {
    * Your `PostHog` client from `posthog-node` (5.x): `new PostHog(key, { host })`. The recipe never shuts
    * it down and never changes its settings.
    */
-  posthog: PostHog;
+  client: PostHog;
+  /**
+   * The auth events to send, by next-auth's event names: `createUser` sets the person properties
+   * (`$identify`) and `updateUser` updates them (`$set`), the others capture an event. Leave an event
+   * out to send nothing for it.
+   * @default ["createUser", "updateUser", "signIn", "signOut", "linkAccount"]
+   */
+  on?: readonly ("createUser" | "updateUser" | "signIn" | "signOut" | "linkAccount")[];
   /**
    * The person properties set (`$set`) on `createUser` and `updateUser`. Return only what you mean to
    * send to PostHog. The option has the Segment recipe's name for the same thing.
@@ -56,11 +59,10 @@ export interface PostHogTrackingOptions {
    */
   traits?: (user: AuthUser) => Record<string, unknown>;
   /**
-   * The PostHog event name per auth event, or `false` to send none for it. `createUser` always sets
-   * the person properties (`$identify`), `updateUser` always updates them (`$set`).
-   * @default { signUp: "user signed up", signIn: "user signed in", signOut: "user signed out", linkAccount: "account linked" }
+   * The PostHog event captured per auth event, keyed by next-auth's event names.
+   * @default { createUser: "user signed up", signIn: "user signed in", signOut: "user signed out", linkAccount: "account linked" }
    */
-  events?: PostHogEventNames;
+  names?: PostHogEventNames;
   /**
    * Whether a handler waits until PostHog has accepted its events (or their request failed). On, each
    * event goes out at once in a request of its own (`captureImmediate`); keep it on for serverless
@@ -82,69 +84,24 @@ export interface PostHogTrackingOptions {
 }
 
 const PKG = "posthog";
-const DEFAULT_NAMES: Required<PostHogEventNames> = {
-  signUp: "user signed up",
+const DEFAULT_NAMES = {
+  createUser: "user signed up",
   signIn: "user signed in",
   signOut: "user signed out",
   linkAccount: "account linked",
 };
-
-/** The fields of next-auth's messages this recipe reads, typed loosely: v4 and v5 shapes both fit. */
-interface Loose {
-  [field: string]: unknown;
-}
-
-function defaultTraits(user: AuthUser): Record<string, unknown> {
-  const { email, name } = (user ?? {}) as Loose;
-  const traits: Record<string, unknown> = {};
-  // An address with invisible or bidi characters is no usable email: it is left out, as a missing one.
-  const usable = usableEmail(email);
-  if (usable) traits.email = usable;
-  if (typeof name === "string" && name) traits.name = name;
-  return traits;
-}
-
-/** Only the fields that have a value: PostHog stores an explicit `null` as a value. */
-function present(properties: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value != null));
-}
-
-function eventNames(options: PostHogTrackingOptions): Required<PostHogEventNames> {
-  checkOptions(PKG, options, {
-    posthog: {
-      required: true,
-      test: (client) =>
-        ["capture", "captureImmediate", "on"].every(
-          (method) => typeof (client as Loose)[method] === "function",
-        ),
-      is: "a PostHog client from posthog-node",
-    },
-    traits: "function",
-    awaitDelivery: "boolean",
-    events: "object",
-  });
-  const { events } = options;
-  const names = { ...DEFAULT_NAMES };
-  for (const [key, name] of Object.entries(events ?? {})) {
-    if (!(key in DEFAULT_NAMES)) {
-      throw configError(
-        PKG,
-        `option "events" has an unknown key "${key}"; the keys are ${Object.keys(DEFAULT_NAMES).join(", ")}`,
-      );
-    }
-    if (name === undefined) continue;
-    if (name !== false && (typeof name !== "string" || !name.trim())) {
-      throw configError(PKG, `option "events.${key}" must be a non-empty string or false`);
-    }
-    names[key as keyof PostHogEventNames] = name;
-  }
-  return names;
-}
+// What each captured event is, in its uuid and in error messages: fixed, so that uuids stay stable.
+const TRACKED_AS: Readonly<Record<Exclude<AnalyticsEvent, "updateUser">, string>> = {
+  createUser: "sign-up event",
+  signIn: "sign-in event",
+  signOut: "sign-out event",
+  linkAccount: "account-linked event",
+};
 
 /** Whether the client sends nothing: made with `disabled: true` (or no key), or opted out. */
 function isOff(posthog: PostHog): boolean {
   try {
-    const client = posthog as unknown as Loose;
+    const client = posthog as unknown as Record<string, unknown>;
     return client.disabled === true || client.optedOut === true;
   } catch {
     return false;
@@ -171,104 +128,61 @@ type Unsent = Omit<PostHogCall, "uuid">;
  * ```ts
  * import { PostHog } from "posthog-node";
  *
- * const posthog = new PostHog(process.env.POSTHOG_API_KEY!, { host: "https://eu.i.posthog.com" });
+ * const client = new PostHog(process.env.POSTHOG_API_KEY!, { host: "https://eu.i.posthog.com" });
  * export const authOptions = {
  *   adapter,
  *   providers,
- *   events: composeEvents([posthogTracking({ posthog })]),
+ *   events: composeEvents([posthogTracking({ client })]),
  * };
  * ```
  */
 export function posthogTracking(options: PostHogTrackingOptions): Recipe {
-  const names = eventNames(options);
-  const { posthog, awaitDelivery = true } = options;
-  const traitsOf = options.traits ?? defaultTraits;
+  checkOptions(PKG, "posthogTracking", options, {
+    client: {
+      required: true,
+      test: (client) =>
+        ["capture", "captureImmediate", "on"].every(
+          (method) => typeof (client as Record<string, unknown>)[method] === "function",
+        ),
+      is: "a PostHog client from posthog-node",
+    },
+    on: {},
+    traits: "function",
+    names: {},
+    awaitDelivery: "boolean",
+  });
+  const mapping = analyticsMapping(PKG, "PostHog", options, DEFAULT_NAMES);
+  const { client, awaitDelivery = true } = options;
 
-  const traits = (user: AuthUser): Record<string, unknown> => {
-    const value = traitsOf(user);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw configError(PKG, 'option "traits" must return an object');
+  /** The intent as PostHog has it: identifying is `$identify` for a new user, `$set` after. */
+  const unsent = (event: AnalyticsEvent, intent: AnalyticsIntent): Unsent => {
+    const distinctId = intent.userId;
+    if (intent.kind === "track") {
+      const what = TRACKED_AS[event as keyof typeof TRACKED_AS];
+      return { what, distinctId, event: intent.event, properties: intent.properties };
     }
-    return value;
+    const $set = intent.traits;
+    return event === "createUser"
+      ? { what: "identify", distinctId, event: "$identify", properties: { $set } }
+      : { what: "$set", distinctId, event: "$set", properties: { $set } };
   };
 
-  /** Sends the events of one auth event, each with its uuid. */
-  const run = async (
-    context: HandlerContext | undefined,
-    unsent: Unsent[],
-  ): Promise<Skip | undefined> => {
+  // Sends the events of one auth event, each with its uuid.
+  const events = mapping.events(async (intents, event, context) => {
     // A disabled or opted-out client drops every call without a word: report that, not a delivery.
-    if (isOff(posthog)) return skip("the PostHog client is disabled or opted out");
+    if (isOff(client)) return skip("the PostHog client is disabled or opted out");
     // Called outside composeEvents there is no dispatch to derive from: uuids are then simply unique.
     const dispatchId = context?.dispatchId ?? crypto.randomUUID();
     const recipe = context?.recipe ?? PKG;
     const calls = await Promise.all(
-      unsent.map(async (call) => ({
-        ...call,
-        uuid: await eventUuid(recipe, dispatchId, call.what),
-      })),
+      intents.map(async (intent) => {
+        const call = unsent(event, intent);
+        return { ...call, uuid: await eventUuid(recipe, dispatchId, call.what) };
+      }),
     );
-    if (!awaitDelivery) enqueue(posthog, calls);
-    else await deliver(posthog, calls, context?.signal);
+    if (!awaitDelivery) enqueue(client, calls);
+    else await deliver(client, calls, context?.signal);
     return undefined;
-  };
-
-  const noUserId = (): Skip => skip("no user id to send to PostHog");
-
-  const events: RecipeEvents = {
-    async createUser({ user }, context) {
-      const distinctId = usableUserId((user as Loose | undefined)?.id);
-      if (!distinctId) return noUserId();
-      const calls: Unsent[] = [
-        { what: "identify", distinctId, event: "$identify", properties: { $set: traits(user) } },
-      ];
-      if (names.signUp !== false) {
-        calls.push({ what: "sign-up event", distinctId, event: names.signUp, properties: {} });
-      }
-      return run(context, calls);
-    },
-    async updateUser({ user }, context) {
-      const distinctId = usableUserId((user as Loose | undefined)?.id);
-      if (!distinctId) return noUserId();
-      return run(context, [
-        { what: "$set", distinctId, event: "$set", properties: { $set: traits(user) } },
-      ]);
-    },
-  };
-  const { signIn, signOut, linkAccount } = names;
-  if (signIn !== false) {
-    events.signIn = async ({ user, account, isNewUser }, context) => {
-      const distinctId = usableUserId((user as Loose | undefined)?.id);
-      if (!distinctId) return noUserId();
-      // Named fields only: the account also carries the OAuth tokens.
-      const properties = present({ provider: account?.provider, type: account?.type, isNewUser });
-      return run(context, [{ what: "sign-in event", distinctId, event: signIn, properties }]);
-    };
-  }
-  if (signOut !== false) {
-    events.signOut = async (message, context) => {
-      const { token, session } = message as { token?: Loose | null; session?: Loose | null };
-      const sessionUser = session?.user as Loose | undefined;
-      const distinctId =
-        usableUserId(token?.sub) ?? usableUserId(session?.userId) ?? usableUserId(sessionUser?.id);
-      if (!distinctId) {
-        return skip(
-          "no user id in the signOut message (neither a token sub nor a session user id)",
-        );
-      }
-      return run(context, [{ what: "sign-out event", distinctId, event: signOut, properties: {} }]);
-    };
-  }
-  if (linkAccount !== false) {
-    events.linkAccount = async ({ user, account }, context) => {
-      const distinctId =
-        usableUserId((user as Loose | undefined)?.id) ?? usableUserId(account?.userId);
-      if (!distinctId) return noUserId();
-      const properties = present({ provider: account?.provider });
-      return run(context, [
-        { what: "account-linked event", distinctId, event: linkAccount, properties },
-      ]);
-    };
-  }
+  });
   return withRecipeOptions({ name: PKG, events }, options);
 }

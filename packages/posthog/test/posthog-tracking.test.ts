@@ -85,9 +85,10 @@ describe("posthogTracking: what reaches PostHog", () => {
     ]);
   });
 
-  it("takes event names and person properties, and false sends nothing", async () => {
+  it("takes event names by next-auth's names and person properties; an event left out of `on` sends nothing", async () => {
     const { events, dispatch } = setup(posthog, {
-      events: { signUp: "Signed Up", signIn: false },
+      on: ["createUser", "updateUser", "signOut", "linkAccount"],
+      names: { createUser: "Signed Up" },
       traits: (user) => ({ plan: "free", email: user.email }),
     });
     expect(events.signIn).toBeUndefined();
@@ -108,12 +109,12 @@ describe("posthogTracking: what reaches PostHog", () => {
   });
 
   it("skips every event on a disabled or opted-out client, which would drop them silently", async () => {
-    const disabled = setup(posthog, { posthog: clientFor(posthog, { disabled: true }) });
+    const disabled = setup(posthog, { client: clientFor(posthog, { disabled: true }) });
     const report = await disabled.dispatch("createUser", fixtures.createUser(alice));
     expect(report.results[0]?.status).toBe("skipped");
     const client = clientFor(posthog);
     await client.optOut();
-    const optedOut = setup(posthog, { posthog: client });
+    const optedOut = setup(posthog, { client });
     expect(
       (await optedOut.dispatch("signIn", fixtures.signInOAuth(alice))).results[0]?.status,
     ).toBe("skipped");
@@ -145,22 +146,28 @@ describe("posthogTracking: what reaches PostHog", () => {
   it("refuses bad options with a TypeError naming the option", () => {
     const client = clientFor(posthog);
     expect(() => posthogTracking(undefined as never)).toThrow(
-      "[auth-recipes/posthog] options must be an object: { posthog }",
+      "[auth-recipes/posthog] options must be an object: { client }",
     );
     expect(() => posthogTracking({} as never)).toThrow(
-      '[auth-recipes/posthog] option "posthog" is required',
+      '[auth-recipes/posthog] option "client" is required',
     );
-    expect(() => posthogTracking({ posthog: {} as never })).toThrow(TypeError);
-    expect(() => posthogTracking({ posthog: client, traits: "x" as never })).toThrow(/"traits"/);
-    expect(() => posthogTracking({ posthog: client, events: { signedIn: "x" } as never })).toThrow(
-      /unknown key "signedIn"/,
+    expect(() => posthogTracking({ client: {} as never })).toThrow(TypeError);
+    expect(() => posthogTracking({ client, traits: "x" as never })).toThrow(/"traits"/);
+    expect(() => posthogTracking({ client, names: { signUp: "x" } as never })).toThrow(
+      '[auth-recipes/posthog] option "names" has an unknown key "signUp"; the keys are createUser, signIn, signOut, linkAccount',
     );
-    expect(() => posthogTracking({ posthog: client, events: { signIn: " " } })).toThrow(
-      /"events.signIn"/,
+    expect(() => posthogTracking({ client, names: { signIn: " " } })).toThrow(/"names.signIn"/);
+    expect(() => posthogTracking({ client, on: ["session"] as never })).toThrow(
+      /option "on" has an unknown event "session"/,
     );
-    expect(() => posthogTracking({ posthog: client, awaitDelivery: 1 as never })).toThrow(
-      /"awaitDelivery"/,
+    // The old names fail at configuration instead of being ignored.
+    expect(() => posthogTracking({ posthog: client } as never)).toThrow(
+      /option "posthog" is not an option of posthogTracking/,
     );
+    expect(() => posthogTracking({ client, events: {} } as never)).toThrow(
+      /option "events" is not an option of posthogTracking/,
+    );
+    expect(() => posthogTracking({ client, awaitDelivery: 1 as never })).toThrow(/"awaitDelivery"/);
   });
 });
 
@@ -180,7 +187,7 @@ describe("posthogTracking: failures and retries", () => {
       ...posthog.clientOptions,
       fetchRetryCount: 0,
     });
-    const bad = setup(posthog, { posthog: keyed });
+    const bad = setup(posthog, { client: keyed });
     await bad.dispatch("signIn", fixtures.signInOAuth(alice));
     await keyed.shutdown(100);
     expect(bad.errors[0]?.cause).toMatchObject({ status: 401, retryable: false });

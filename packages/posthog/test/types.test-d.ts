@@ -12,18 +12,24 @@ const posthog = new PostHog("phc_types");
 
 describe("posthogTracking types", () => {
   it("returns a Recipe that composeEvents takes", () => {
-    const recipe = posthogTracking({ posthog });
+    const recipe = posthogTracking({ client: posthog });
     expectTypeOf(recipe).toEqualTypeOf<Recipe>();
     composeEvents([recipe]);
   });
 
   it("requires a PostHog client and checks the event names", () => {
-    // @ts-expect-error: posthog is required
+    // @ts-expect-error: client is required
     posthogTracking({});
-    // @ts-expect-error: an unknown event key
-    posthogTracking({ posthog, events: { signedIn: "x" } });
-    expectTypeOf<PostHogEventNames["signIn"]>().toEqualTypeOf<string | false | undefined>();
-    expectTypeOf<PostHogTrackingOptions["posthog"]>().toEqualTypeOf<PostHog>();
+    // @ts-expect-error: the old key, now createUser
+    posthogTracking({ client: posthog, names: { signUp: "x" } });
+    // @ts-expect-error: false only for createUser; leave an event out of \`on\` instead
+    posthogTracking({ client: posthog, names: { signIn: false } });
+    // @ts-expect-error: not a next-auth event name
+    posthogTracking({ client: posthog, on: ["signUp"] });
+    posthogTracking({ client: posthog, on: ["createUser"], names: { createUser: false } });
+    expectTypeOf<PostHogEventNames["createUser"]>().toEqualTypeOf<string | false | undefined>();
+    expectTypeOf<PostHogEventNames["signIn"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<PostHogTrackingOptions["client"]>().toEqualTypeOf<PostHog>();
   });
 
   it("exposes the error's status and retryable", () => {

@@ -1,44 +1,34 @@
-import {
-  type AuthUser,
-  type HandlerContext,
-  type Recipe,
-  type RecipeEvents,
-  type RetryOptions,
-  type Skip,
-  skip,
-} from "@auth-recipes/core";
-import {
-  checkOptions,
-  configError,
-  usableEmail,
-  usableUserId,
-  withRecipeOptions,
-} from "@auth-recipes/core/kit";
+import type { AuthUser, Recipe, RetryOptions } from "@auth-recipes/core";
+import { analyticsMapping, checkOptions, withRecipeOptions } from "@auth-recipes/core/kit";
 import type { Analytics } from "@segment/analytics-node";
 import { deliver, type SegmentCall, send } from "./delivery.ts";
 
-/** The Segment event name for each auth event; `false` sends nothing for that one. */
+/**
+ * The Segment event tracked for each auth event, keyed by next-auth's event names. To send nothing for
+ * an event, leave it out of `on`.
+ */
 export interface SegmentEventNames {
   /**
-   * Tracked on `createUser`, after the `identify` call.
+   * Tracked on `createUser`, after the `identify` call. `false` identifies the new user but tracks no
+   * sign-up event.
    * @default "Signed Up"
    */
-  signUp?: string | false;
+  createUser?: string | false;
   /**
    * Tracked on `signIn`, with `{ provider, type, isNewUser }`.
    * @default "Signed In"
    */
-  signIn?: string | false;
+  signIn?: string;
   /**
    * Tracked on `signOut`, for the token's `sub` or the session's user id.
    * @default "Signed Out"
    */
-  signOut?: string | false;
+  signOut?: string;
   /**
    * Tracked on `linkAccount`, with `{ provider }`. Not a name from Segment's spec, which has none for it.
    * @default "Account Linked"
    */
-  linkAccount?: string | false;
+  linkAccount?: string;
 }
 
 /** Options for {@link segmentTracking}. */
@@ -47,7 +37,13 @@ export interface SegmentTrackingOptions {
    * Your `Analytics` client from `@segment/analytics-node` (2.1 or later). The recipe never closes it and
    * never changes its settings.
    */
-  analytics: Analytics;
+  client: Analytics;
+  /**
+   * The auth events to send, by next-auth's event names: `createUser` and `updateUser` identify,
+   * the others track. Leave an event out to send nothing for it.
+   * @default ["createUser", "updateUser", "signIn", "signOut", "linkAccount"]
+   */
+  on?: readonly ("createUser" | "updateUser" | "signIn" | "signOut" | "linkAccount")[];
   /**
    * The traits sent with `identify` (on `createUser` and `updateUser`). Return only what you mean to
    * send to Segment.
@@ -55,11 +51,10 @@ export interface SegmentTrackingOptions {
    */
   traits?: (user: AuthUser) => Record<string, unknown>;
   /**
-   * The Segment event name per auth event, or `false` to send none for it. `createUser` and
-   * `updateUser` always `identify`.
-   * @default { signUp: "Signed Up", signIn: "Signed In", signOut: "Signed Out", linkAccount: "Account Linked" }
+   * The Segment event tracked per auth event, keyed by next-auth's event names.
+   * @default { createUser: "Signed Up", signIn: "Signed In", signOut: "Signed Out", linkAccount: "Account Linked" }
    */
-  events?: SegmentEventNames;
+  names?: SegmentEventNames;
   /**
    * Whether a handler waits until Segment has accepted its calls (or their delivery finally failed).
    * Keep it on for serverless functions, which may be frozen as soon as the response is sent, and to
@@ -81,64 +76,12 @@ export interface SegmentTrackingOptions {
 }
 
 const PKG = "segment";
-const DEFAULT_NAMES: Required<SegmentEventNames> = {
-  signUp: "Signed Up",
+const DEFAULT_NAMES = {
+  createUser: "Signed Up",
   signIn: "Signed In",
   signOut: "Signed Out",
   linkAccount: "Account Linked",
 };
-
-/** The fields of next-auth's messages this recipe reads, typed loosely: v4 and v5 shapes both fit. */
-interface Loose {
-  [field: string]: unknown;
-}
-
-function defaultTraits(user: AuthUser): Record<string, unknown> {
-  const { email, name } = (user ?? {}) as Loose;
-  const traits: Record<string, unknown> = {};
-  // An address with invisible or bidi characters is no usable email: it is left out, as a missing one.
-  const usable = usableEmail(email);
-  if (usable) traits.email = usable;
-  if (typeof name === "string" && name) traits.name = name;
-  return traits;
-}
-
-/** Only the fields that have a value: Segment stores an explicit `null` as a value. */
-function present(properties: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value != null));
-}
-
-function eventNames(options: SegmentTrackingOptions): Required<SegmentEventNames> {
-  checkOptions(PKG, options, {
-    analytics: {
-      required: true,
-      test: (client) =>
-        ["identify", "track", "flush", "on"].every(
-          (method) => typeof (client as Loose)[method] === "function",
-        ),
-      is: "an Analytics client from @segment/analytics-node",
-    },
-    traits: "function",
-    awaitDelivery: "boolean",
-    events: "object",
-  });
-  const { events } = options;
-  const names = { ...DEFAULT_NAMES };
-  for (const [key, name] of Object.entries(events ?? {})) {
-    if (!(key in DEFAULT_NAMES)) {
-      throw configError(
-        PKG,
-        `option "events" has an unknown key "${key}"; the keys are ${Object.keys(DEFAULT_NAMES).join(", ")}`,
-      );
-    }
-    if (name === undefined) continue;
-    if (name !== false && (typeof name !== "string" || !name.trim())) {
-      throw configError(PKG, `option "events.${key}" must be a non-empty string or false`);
-    }
-    names[key as keyof SegmentEventNames] = name;
-  }
-  return names;
-}
 
 /**
  * Sends next-auth's events to Segment with the B2B SaaS spec's names: `createUser` identifies the user
@@ -156,121 +99,60 @@ function eventNames(options: SegmentTrackingOptions): Required<SegmentEventNames
  * ```ts
  * import { Analytics } from "@segment/analytics-node";
  *
- * const analytics = new Analytics({ writeKey: process.env.SEGMENT_WRITE_KEY! });
+ * const client = new Analytics({ writeKey: process.env.SEGMENT_WRITE_KEY! });
  * export const authOptions = {
  *   adapter,
  *   providers,
- *   events: composeEvents([segmentTracking({ analytics })]),
+ *   events: composeEvents([segmentTracking({ client })]),
  * };
  * ```
  */
 export function segmentTracking(options: SegmentTrackingOptions): Recipe {
-  const names = eventNames(options);
-  const { analytics, awaitDelivery = true } = options;
-  const traitsOf = options.traits ?? defaultTraits;
+  checkOptions(PKG, "segmentTracking", options, {
+    client: {
+      required: true,
+      test: (client) =>
+        ["identify", "track", "flush", "on"].every(
+          (method) => typeof (client as Record<string, unknown>)[method] === "function",
+        ),
+      is: "an Analytics client from @segment/analytics-node",
+    },
+    on: {},
+    traits: "function",
+    names: {},
+    awaitDelivery: "boolean",
+  });
+  const mapping = analyticsMapping(PKG, "Segment", options, DEFAULT_NAMES);
+  const { client, awaitDelivery = true } = options;
 
-  const traits = (user: AuthUser): Record<string, unknown> => {
-    const value = traitsOf(user);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw configError(PKG, 'option "traits" must return an object');
-    }
-    return value;
-  };
-
-  /** Makes the calls of one event, as one delivery. */
-  const run = (
-    context: HandlerContext | undefined,
-    calls: (messageId: (type: SegmentCall["type"]) => string) => SegmentCall[],
-  ): Promise<void> | undefined => {
+  const events = mapping.events(async (intents, _event, context) => {
     // Called outside composeEvents there is no dispatch to derive from: ids are then simply unique.
-    const dispatchId = context?.dispatchId ?? crypto.randomUUID();
-    const prefix = `${context?.recipe ?? "segment"}-${dispatchId}`;
-    const made = calls((type) => `${prefix}-${type}`);
-    if (!awaitDelivery) {
-      send(analytics, made);
-      return undefined;
-    }
-    return deliver(analytics, made, context?.signal);
-  };
-
-  const track = (
-    context: HandlerContext | undefined,
-    userId: string,
-    event: string,
-    properties: Record<string, unknown>,
-  ) =>
-    run(context, (messageId) => [
-      { type: "track", params: { userId, event, properties, messageId: messageId("track") } },
-    ]);
-
-  const noUserId = (): Skip => skip("no user id to send to Segment");
-
-  const events: RecipeEvents = {
-    async createUser({ user }, context) {
-      const userId = usableUserId((user as Loose | undefined)?.id);
-      if (!userId) return noUserId();
-      const identified = traits(user);
-      await run(context, (messageId) => {
-        const calls: SegmentCall[] = [
-          {
-            type: "identify",
-            params: { userId, traits: identified, messageId: messageId("identify") },
-          },
-        ];
-        if (names.signUp !== false) {
-          calls.push({
-            type: "track",
-            params: { userId, event: names.signUp, properties: {}, messageId: messageId("track") },
-          });
-        }
-        return calls;
-      });
-    },
-    async updateUser({ user }, context) {
-      const userId = usableUserId((user as Loose | undefined)?.id);
-      if (!userId) return noUserId();
-      const identified = traits(user);
-      await run(context, (messageId) => [
-        {
-          type: "identify",
-          params: { userId, traits: identified, messageId: messageId("identify") },
-        },
-      ]);
-    },
-  };
-  const { signIn, signOut, linkAccount } = names;
-  if (signIn !== false) {
-    events.signIn = async ({ user, account, isNewUser }, context) => {
-      const userId = usableUserId((user as Loose | undefined)?.id);
-      if (!userId) return noUserId();
-      // Named fields only: the account also carries the OAuth tokens.
-      await track(
-        context,
-        userId,
-        signIn,
-        present({ provider: account?.provider, type: account?.type, isNewUser }),
-      );
-    };
-  }
-  if (signOut !== false) {
-    events.signOut = async (message, context) => {
-      const { token, session } = message as { token?: Loose | null; session?: Loose | null };
-      const sessionUser = session?.user as Loose | undefined;
-      const userId =
-        usableUserId(token?.sub) ?? usableUserId(session?.userId) ?? usableUserId(sessionUser?.id);
-      if (!userId)
-        return skip(
-          "no user id in the signOut message (neither a token sub nor a session user id)",
-        );
-      await track(context, userId, signOut, {});
-    };
-  }
-  if (linkAccount !== false) {
-    events.linkAccount = async ({ user, account }, context) => {
-      const userId = usableUserId((user as Loose | undefined)?.id) ?? usableUserId(account?.userId);
-      if (!userId) return noUserId();
-      await track(context, userId, linkAccount, present({ provider: account?.provider }));
-    };
-  }
-  return withRecipeOptions({ name: "segment", events }, options);
+    const prefix = `${context?.recipe ?? PKG}-${context?.dispatchId ?? crypto.randomUUID()}`;
+    // One call of each type per event, so the type makes each id of the dispatch unique.
+    const calls = intents.map(
+      (intent): SegmentCall =>
+        intent.kind === "identify"
+          ? {
+              type: "identify",
+              params: {
+                userId: intent.userId,
+                traits: intent.traits,
+                messageId: `${prefix}-identify`,
+              },
+            }
+          : {
+              type: "track",
+              params: {
+                userId: intent.userId,
+                event: intent.event,
+                properties: intent.properties,
+                messageId: `${prefix}-track`,
+              },
+            },
+    );
+    if (!awaitDelivery) send(client, calls);
+    else await deliver(client, calls, context?.signal);
+    return undefined;
+  });
+  return withRecipeOptions({ name: PKG, events }, options);
 }

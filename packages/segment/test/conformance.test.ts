@@ -47,9 +47,9 @@ const conformance = (flushAt?: number) => ({
   start: () => startSegmentApi(),
   factory: segmentTracking,
   options: (segment: SegmentEmulator) => ({
-    analytics: analyticsFor(segment, flushAt ? { flushAt } : {}),
+    client: analyticsFor(segment, flushAt ? { flushAt } : {}),
   }),
-  required: ["analytics"] as const,
+  required: ["client"] as const,
   delivered: (segment: SegmentEmulator, { event, user }: Delivery) => {
     const mine = segment.messages.filter((message) => message.userId === user.id);
     const traits = { email: user.email, name: user.name };

@@ -12,34 +12,40 @@ const analytics = new Analytics({ writeKey: "wk_types" });
 
 describe("segmentTracking types", () => {
   it("returns a Recipe that composeEvents takes", () => {
-    const recipe = segmentTracking({ analytics });
+    const recipe = segmentTracking({ client: analytics });
     expectTypeOf(recipe).toEqualTypeOf<Recipe>();
     composeEvents([recipe]);
   });
 
   it("requires an Analytics client", () => {
-    // @ts-expect-error: analytics is required
+    // @ts-expect-error: client is required
     segmentTracking({});
     // @ts-expect-error: not an Analytics client
-    segmentTracking({ analytics: { track() {} } });
-    expectTypeOf<SegmentTrackingOptions["analytics"]>().toEqualTypeOf<Analytics>();
+    segmentTracking({ client: { track() {} } });
+    expectTypeOf<SegmentTrackingOptions["client"]>().toEqualTypeOf<Analytics>();
   });
 
   it("gives traits the user and takes a name or false per event", () => {
     segmentTracking({
-      analytics,
+      client: analytics,
+      on: ["createUser", "signIn"],
       traits: (user) => {
         expectTypeOf(user).toEqualTypeOf<AuthUser>();
         return { email: user.email };
       },
-      events: { signUp: false, signIn: "Logged In" },
+      names: { createUser: false, signIn: "Logged In" },
       awaitDelivery: false,
     });
-    expectTypeOf<SegmentEventNames["signIn"]>().toEqualTypeOf<string | false | undefined>();
+    expectTypeOf<SegmentEventNames["createUser"]>().toEqualTypeOf<string | false | undefined>();
+    expectTypeOf<SegmentEventNames["signIn"]>().toEqualTypeOf<string | undefined>();
+    // @ts-expect-error: false only for createUser; leave an event out of \`on\` instead
+    segmentTracking({ client: analytics, names: { signIn: false } });
+    // @ts-expect-error: not a next-auth event name
+    segmentTracking({ client: analytics, on: ["signUp"] });
     // @ts-expect-error: true is not a name
-    segmentTracking({ analytics, events: { signIn: true } });
-    // @ts-expect-error: a typo of signIn
-    segmentTracking({ analytics, events: { signedIn: "x" } });
+    segmentTracking({ client: analytics, names: { signIn: true } });
+    // @ts-expect-error: the old key, now createUser
+    segmentTracking({ client: analytics, names: { signUp: "x" } });
   });
 
   it("exposes the delivery error's status and retryability", () => {

@@ -8,7 +8,7 @@ import {
   type Skip,
   skip,
 } from "@auth-recipes/core";
-import { checkOptions, configError, withRecipeOptions } from "@auth-recipes/core/kit";
+import { checkOptions, chosenEvents, configError, withRecipeOptions } from "@auth-recipes/core/kit";
 import type { WebClient } from "@slack/web-api";
 import { defaultSlackMessage, eventUser } from "./default-message.ts";
 import { toSlackNotifyError } from "./errors.ts";
@@ -71,7 +71,7 @@ function badMessage(): never {
 
 /** Validates the options once, at construction; returns the events to handle. */
 function eventsToHandle(options: SlackNotifyOptions<SlackEvent>): readonly SlackEvent[] {
-  checkOptions(PKG, options, {
+  checkOptions(PKG, "slackNotify", options, {
     client: {
       required: true,
       test: (client) => typeof (client as Partial<WebClient>).chat?.postMessage === "function",
@@ -82,29 +82,17 @@ function eventsToHandle(options: SlackNotifyOptions<SlackEvent>): readonly Slack
       test: (channel) => typeof channel === "string" && channel.trim() !== "",
       is: 'a channel id or name such as "#signups"',
     },
+    on: {},
     message: "function",
     includeEmail: "boolean",
   });
-  // Only `undefined` means the default: `on: null` is a mistake worth reporting.
-  const on: readonly SlackEvent[] = options.on === undefined ? ["createUser"] : options.on;
-  if (!Array.isArray(on) || on.length === 0) {
-    throw configError(PKG, `option "on" must list at least one of ${SLACK_EVENTS.join(", ")}`);
+  if (Array.isArray(options.on) && (options.on as unknown[]).includes("session")) {
+    throw configError(
+      PKG,
+      'option "on" cannot include "session": it fires on every session read, so it would post a message per page view',
+    );
   }
-  for (const event of on as unknown[]) {
-    if (event === "session") {
-      throw configError(
-        PKG,
-        'option "on" cannot include "session": it fires on every session read, so it would post a message per page view',
-      );
-    }
-    if (!SLACK_EVENTS.includes(event as SlackEvent)) {
-      throw configError(
-        PKG,
-        `option "on" has an unknown event ${JSON.stringify(event)}; the events are ${SLACK_EVENTS.join(", ")}`,
-      );
-    }
-  }
-  return on;
+  return chosenEvents(PKG, options.on, SLACK_EVENTS, ["createUser"]);
 }
 
 /**
@@ -161,7 +149,7 @@ export function slackNotify<E extends SlackEvent = SlackEvent>(
   };
 
   const events: RecipeEvents = {};
-  for (const event of new Set(on)) {
+  for (const event of on) {
     (events as Record<string, typeof handler>)[event] = handler;
   }
   return withRecipeOptions({ name: "slack", events }, options);

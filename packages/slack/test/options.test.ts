@@ -74,6 +74,16 @@ describe("slackNotify options", () => {
     );
   });
 
+  it("refuses a key that is no option, so a typo or an old name is not silently ignored", () => {
+    expect(() =>
+      slackNotify({ client, channel: "#signups", events: ["signIn"] } as never),
+    ).toThrowError(
+      new TypeError(
+        '[auth-recipes/slack] option "events" is not an option of slackNotify; the options are client, channel, on, message, includeEmail, timeoutMs, retry',
+      ),
+    );
+  });
+
   it.each([[[]], ["createUser"], [null]])("refuses `on` = %o", (on) => {
     expect(() => slackNotify({ client, channel: "#signups", on: on as never })).toThrowError(
       /option "on" must list at least one of signIn, signOut, createUser, updateUser, linkAccount/,

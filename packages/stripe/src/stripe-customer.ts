@@ -9,6 +9,7 @@ import type {
 import { skip } from "@auth-recipes/core";
 import {
   checkOptions,
+  chosenEvents,
   configError,
   prefixed,
   usableEmail,
@@ -43,6 +44,9 @@ export interface CustomerCreatedInfo {
   reused: boolean;
 }
 
+/** The auth events {@link stripeCustomer} can handle. */
+export type StripeCustomerEvent = "createUser" | "updateUser";
+
 /** Options for {@link stripeCustomer}. */
 export interface StripeCustomerOptions {
   /**
@@ -51,7 +55,16 @@ export interface StripeCustomerOptions {
    * deadline and no retry of its own, because a retry is core's job (`retry` on `composeEvents`), and
    * every retry reuses the customer's idempotency key.
    */
-  stripe: Stripe;
+  client: Stripe;
+  /**
+   * The auth events to handle, by next-auth's event names: `createUser` finds or creates the user's
+   * customer, `updateUser` brings its email and name up to date (only the fields that changed are sent,
+   * a field the user no longer has is never cleared). `["createUser"]` leaves the customer as sign-up
+   * made it. `["updateUser"]` alone only syncs customers made elsewhere (found by
+   * `getCustomerId`, or by `metadata.userId` as below), and never creates one.
+   * @default ["createUser", "updateUser"]
+   */
+  on?: readonly StripeCustomerEvent[];
   /**
    * On createUser, look for a customer with the user's email (`customers.list`, which is consistent) and
    * reuse it when its `metadata.userId` is empty (then set to the user's id) or already the user's.
@@ -83,12 +96,6 @@ export interface StripeCustomerOptions {
    */
   getCustomerId?: (user: AuthUser) => Awaitable<string | null | undefined>;
   /**
-   * On updateUser, bring the customer's email and name up to date: only the fields that changed are
-   * sent, a field the user no longer has is never cleared, and a user with no customer gets none.
-   * @default true
-   */
-  syncOnUpdate?: boolean;
-  /**
    * Bounds each attempt, in ms; overrides `composeEvents`' `timeoutMs`.
    * @default composeEvents' timeoutMs (10000)
    */
@@ -101,26 +108,31 @@ export interface StripeCustomerOptions {
 }
 
 const PKG = "stripe";
+const EVENTS: readonly StripeCustomerEvent[] = ["createUser", "updateUser"];
 
-function checkStripeOptions(options: StripeCustomerOptions): void {
-  checkOptions(PKG, options, {
-    stripe: { required: true },
+/** Validates the options once, at construction; returns the events to handle. */
+function checkStripeOptions(options: StripeCustomerOptions): readonly StripeCustomerEvent[] {
+  checkOptions(PKG, "stripeCustomer", options, {
+    client: { required: true },
+    on: {},
     customerParams: "function",
     onCustomerCreated: "function",
     getCustomerId: "function",
     reuseExisting: "boolean",
-    syncOnUpdate: "boolean",
   });
-  const { stripe } = options;
-  const customers = (stripe as unknown as { customers?: Record<string, unknown> }).customers;
+  const { client } = options;
+  const customers = (client as unknown as { customers?: Record<string, unknown> }).customers;
   for (const method of ["create", "list", "retrieve", "update", "search"]) {
     if (typeof customers?.[method] !== "function") {
       throw configError(
         PKG,
-        `option "stripe" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
+        `option "client" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
       );
     }
   }
+  // updateUser without createUser is allowed: it looks the customer up (getCustomerId or metadata), so
+  // it syncs customers made elsewhere, and does nothing for a user who has none.
+  return chosenEvents(PKG, options.on, EVENTS);
 }
 
 type Call = <T>(
@@ -186,14 +198,14 @@ function userIdOf(user: AuthUser | null | undefined): string | undefined {
  *
  * @example
  * ```ts
- * const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
+ * const client = new Stripe(process.env.STRIPE_SECRET_KEY!);
  * export const authOptions: NextAuthOptions = {
  *   adapter,
  *   providers,
  *   events: composeEvents(
  *     [
  *       stripeCustomer({
- *         stripe,
+ *         client,
  *         onCustomerCreated: ({ user, customer }) =>
  *           db.update(users).set({ stripeCustomerId: customer.id }).where(eq(users.id, user.id!)),
  *         getCustomerId: async (user) =>
@@ -206,11 +218,10 @@ function userIdOf(user: AuthUser | null | undefined): string | undefined {
  * ```
  */
 export function stripeCustomer(options: StripeCustomerOptions): Recipe {
-  checkStripeOptions(options);
+  const on = checkStripeOptions(options);
   const {
-    stripe,
+    client: stripe,
     reuseExisting = true,
-    syncOnUpdate = true,
     customerParams,
     onCustomerCreated,
     getCustomerId,
@@ -399,8 +410,7 @@ export function stripeCustomer(options: StripeCustomerOptions): Recipe {
     await call("customers.update", (o) => stripe.customers.update(id, changes, o));
   }
 
-  return withRecipeOptions(
-    { name: "stripe-customer", events: syncOnUpdate ? { createUser, updateUser } : { createUser } },
-    options,
-  );
+  const handlers = { createUser, updateUser };
+  const events = Object.fromEntries(on.map((event) => [event, handlers[event]]));
+  return withRecipeOptions({ name: "stripe-customer", events }, options);
 }

@@ -3,6 +3,7 @@ export {
   type InvalidWebhookReason,
   WebhookDeliveryError,
 } from "./errors.ts";
+export type { WebhookEvent } from "./message.ts";
 export {
   WEBHOOK_EVENT_TYPES,
   type WebhookAccount,

@@ -1,15 +1,23 @@
-import type { EventName } from "@auth-recipes/core";
 import { cutText, usableUserId } from "@auth-recipes/core/kit";
 import type { WebhookAccount, WebhookData, WebhookEventType, WebhookUser } from "./payload.ts";
 
-/** The auth event each webhook type is made from. */
-export const EVENT_OF: Readonly<Record<WebhookEventType, EventName>> = {
-  "user.created": "createUser",
-  "user.updated": "updateUser",
-  "user.signed_in": "signIn",
-  "user.signed_out": "signOut",
-  "account.linked": "linkAccount",
+/**
+ * The auth events a webhook can deliver, by next-auth's names: every event but `session`, which fires
+ * on every session read.
+ */
+export type WebhookEvent = "createUser" | "updateUser" | "signIn" | "signOut" | "linkAccount";
+
+/** The payload's `type` for each auth event. */
+export const TYPE_OF: Readonly<Record<WebhookEvent, WebhookEventType>> = {
+  createUser: "user.created",
+  updateUser: "user.updated",
+  signIn: "user.signed_in",
+  signOut: "user.signed_out",
+  linkAccount: "account.linked",
 };
+
+/** Every {@link WebhookEvent}, in next-auth's order: the default `on`. */
+export const WEBHOOK_EVENTS = Object.keys(TYPE_OF) as readonly WebhookEvent[];
 
 // Bounds on what one field may carry into a delivery, so a hostile profile cannot make every delivery
 // megabytes long. A name is cut (whole graphemes); an address or a URL cut short would be wrong, so

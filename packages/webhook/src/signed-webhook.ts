@@ -5,10 +5,10 @@ import {
   type RetryOptions,
   skip,
 } from "@auth-recipes/core";
-import { checkOptions, configError, withRecipeOptions } from "@auth-recipes/core/kit";
+import { checkOptions, chosenEvents, configError, withRecipeOptions } from "@auth-recipes/core/kit";
 import { post, type Target } from "./delivery.ts";
-import { dataOf, EVENT_OF } from "./message.ts";
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookPayload } from "./payload.ts";
+import { dataOf, TYPE_OF, WEBHOOK_EVENTS, type WebhookEvent } from "./message.ts";
+import type { WebhookEventType, WebhookPayload } from "./payload.ts";
 import { signerFor } from "./secret.ts";
 
 /** Options for {@link signedWebhook}. */
@@ -31,10 +31,11 @@ export interface SignedWebhookOptions {
    */
   name?: string;
   /**
-   * The event types to deliver.
-   * @default all five types
+   * The auth events to deliver, by next-auth's event names; the payload's `type` names each as
+   * `user.created`, `user.updated`, `user.signed_in`, `user.signed_out` or `account.linked`.
+   * @default ["createUser", "updateUser", "signIn", "signOut", "linkAccount"]
    */
-  events?: readonly WebhookEventType[];
+  on?: readonly WebhookEvent[];
   /**
    * Bounds each attempt, in ms; overrides `composeEvents`' `timeoutMs`.
    * @default composeEvents' timeoutMs (10000)
@@ -87,22 +88,6 @@ function targetOf(url: string | URL): Target {
   return { url: parsed.href, authorization, shown: parsed.origin };
 }
 
-function typesOf(events: unknown): readonly WebhookEventType[] {
-  if (events === undefined) return WEBHOOK_EVENT_TYPES;
-  if (!Array.isArray(events) || events.length === 0) {
-    throw configError(PKG, 'option "events" must be a non-empty array of event types');
-  }
-  for (const type of events) {
-    if (!(WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(type)) {
-      throw configError(
-        PKG,
-        `option "events" has an unknown type ${JSON.stringify(String(type))}; the types are ${WEBHOOK_EVENT_TYPES.join(", ")}`,
-      );
-    }
-  }
-  return events as WebhookEventType[];
-}
-
 /** `msg_` and 32 hex digits of SHA-256 over the recipe and the dispatch: stable across attempts. */
 async function webhookId(recipe: string, dispatchId: string): Promise<string> {
   const digest = await crypto.subtle.digest(
@@ -137,7 +122,7 @@ async function webhookId(recipe: string, dispatchId: string): Promise<string> {
  * ```
  */
 export function signedWebhook(options: SignedWebhookOptions): Recipe {
-  checkOptions(PKG, options, {
+  checkOptions(PKG, "signedWebhook", options, {
     url: {
       required: true,
       test: (url) => typeof url === "string" || url instanceof URL,
@@ -149,11 +134,12 @@ export function signedWebhook(options: SignedWebhookOptions): Recipe {
       test: (name) => typeof name === "string" && name.trim() !== "",
       is: "a non-empty string",
     },
+    on: {},
   });
   const target = targetOf(options.url);
   const signer = signerFor(options.secret);
   const { name = "webhook" } = options;
-  const types = typesOf(options.events);
+  const on = chosenEvents(PKG, options.on, WEBHOOK_EVENTS);
   const secret = options.secret;
   const remembered = new Map<string, string>();
 
@@ -189,9 +175,10 @@ export function signedWebhook(options: SignedWebhookOptions): Recipe {
   };
 
   const events: RecipeEvents = {};
-  for (const type of types) {
+  for (const event of on) {
+    const type = TYPE_OF[event];
     const handler = (message: unknown, context: HandlerContext) => deliver(type, message, context);
-    (events as Record<string, unknown>)[EVENT_OF[type]] = handler;
+    (events as Record<string, unknown>)[event] = handler;
   }
   return withRecipeOptions({ name, events }, options);
 }

@@ -68,11 +68,16 @@ describe("signedWebhook: configuration", () => {
     }
   });
 
-  it("refuses a bad name or an unknown event type", () => {
+  it("refuses a bad name, an event that is no next-auth event it delivers, and the old option", () => {
     expect(build({ name: "" })).toThrow(/option "name" must be a non-empty string/);
-    expect(build({ events: [] })).toThrow(/option "events" must be a non-empty array/);
-    expect(build({ events: ["user.deleted" as never] })).toThrow(
-      /option "events" has an unknown type "user.deleted"; the types are user.created, /,
+    expect(build({ on: [] })).toThrow(/option "on" must list at least one of createUser, /);
+    // The payload's type is not an event name.
+    expect(build({ on: ["user.created" as never] })).toThrow(
+      '[auth-recipes/webhook] option "on" has an unknown event "user.created"; the events are createUser, updateUser, signIn, signOut, linkAccount',
+    );
+    expect(build({ on: ["session" as never] })).toThrow(/unknown event "session"/);
+    expect(build({ events: ["user.created"] } as never)).toThrow(
+      /option "events" is not an option of signedWebhook; the options are url, secret, name, on, timeoutMs, retry/,
     );
   });
 
@@ -84,7 +89,7 @@ describe("signedWebhook: configuration", () => {
       "signOut",
       "updateUser",
     ]);
-    const some = build({ events: ["user.created", "account.linked"] })();
+    const some = build({ on: ["createUser", "linkAccount"] })();
     expect(Object.keys(some.events).sort()).toEqual(["createUser", "linkAccount"]);
     expect(some.name).toBe("webhook");
     expect(build({ name: "crm", timeoutMs: 3_000, retry: false })()).toMatchObject({
@@ -107,7 +112,7 @@ describe("signedWebhook: deliveries", () => {
     const options = { url: receiver.hookUrl, secret: receiver.secret };
     const composed = composeEvents([
       signedWebhook({ ...options, name: "zapier" }),
-      signedWebhook({ ...options, name: "crm", events: ["user.created"] }),
+      signedWebhook({ ...options, name: "crm", on: ["createUser"] }),
     ]);
     await composed.createUser!(events.createUser());
     await composed.createUser!(events.createUser());

@@ -4,7 +4,7 @@ import {
   type SignedWebhookOptions,
   signedWebhook,
   verifyWebhook,
-  type WebhookEventType,
+  type WebhookEvent,
   type WebhookPayload,
   type WebhookUser,
 } from "../src/index.ts";
@@ -16,15 +16,15 @@ describe("signedWebhook types", () => {
     composeEvents([recipe]);
   });
 
-  it("requires url and secret, and takes only known event types", () => {
+  it("requires url and secret, and takes only the next-auth events it delivers", () => {
     // @ts-expect-error: secret is required
     signedWebhook({ url: "https://hooks.example.test" });
-    // @ts-expect-error: not an event type
-    signedWebhook({ url: "https://x.test", secret: "whsec_x", events: ["user.deleted"] });
-    signedWebhook({ url: new URL("https://x.test"), secret: "whsec_x", events: ["user.created"] });
-    expectTypeOf<SignedWebhookOptions["events"]>().toEqualTypeOf<
-      readonly WebhookEventType[] | undefined
-    >();
+    // @ts-expect-error: a payload type, not an event name
+    signedWebhook({ url: "https://x.test", secret: "whsec_x", on: ["user.created"] });
+    // @ts-expect-error: session is not delivered
+    signedWebhook({ url: "https://x.test", secret: "whsec_x", on: ["session"] });
+    signedWebhook({ url: new URL("https://x.test"), secret: "whsec_x", on: ["createUser"] });
+    expectTypeOf<SignedWebhookOptions["on"]>().toEqualTypeOf<readonly WebhookEvent[] | undefined>();
   });
 });
 

@@ -63,7 +63,8 @@ export interface WelcomeEmailOptions {
    */
   render?: (input: WelcomeEmailRenderInput) => Awaitable<WelcomeEmailContent>;
   /**
-   * The event that sends the email. `"createUser"` fires once per new user with a database adapter.
+   * The event that sends the email, by next-auth's event name: one name, not an array, because the
+   * email is sent once. `"createUser"` fires once per new user with a database adapter.
    * `"signIn"` sends only when next-auth reports `isNewUser: true`, for setups where createUser never
    * fires.
    * @default "createUser"
@@ -116,7 +117,7 @@ function checkText(value: unknown, name: string, required: boolean): void {
 }
 
 function checkWelcomeOptions(options: WelcomeEmailOptions): void {
-  checkOptions(PKG, options, {
+  checkOptions(PKG, "welcomeEmail", options, {
     transport: { required: true },
     // Its shape (an address or { name, address }) is checked below.
     from: { required: true },
@@ -124,6 +125,10 @@ function checkWelcomeOptions(options: WelcomeEmailOptions): void {
     shouldSend: "function",
     on: { test: (on) => on === "createUser" || on === "signIn", is: '"createUser" or "signIn"' },
     headers: { type: "object", is: "an object of strings" },
+    // Checked below, for line breaks as well as type.
+    appName: {},
+    replyTo: {},
+    subject: {},
   });
   const { from } = options;
   if (typeof from === "object" && from !== null) {

@@ -282,6 +282,16 @@ describe("options", () => {
     }
   });
 
+  it("refuses a key that is no option rather than ignoring it", () => {
+    expect(() =>
+      welcomeEmail({ transport: smtp.smtpUrl, from, onEvent: "signIn" } as never),
+    ).toThrow(
+      new TypeError(
+        '[auth-recipes/welcome-email] option "onEvent" is not an option of welcomeEmail; the options are transport, from, render, shouldSend, on, headers, appName, replyTo, subject, timeoutMs, retry',
+      ),
+    );
+  });
+
   it("creates its transporter once, from options", async () => {
     const events = composeEvents([
       welcomeEmail({ transport: { ...smtp.clientOptions, pool: true, maxConnections: 1 }, from }),

@@ -1,6 +1,11 @@
 import { isRetryable, type Recipe, type RetryOptions, skip } from "@auth-recipes/core";
-import { configError, requiredOption, usableUserId } from "@auth-recipes/core/kit";
+import { checkOptions, configError, usableUserId, withRecipeOptions } from "@auth-recipes/core/kit";
 import { AcmeCrmError } from "./errors.ts";
+
+// Options follow the one naming rule of every recipe (CONTRIBUTING.md, "Options"): a service SDK's
+// client object is taken as `client` (`acmeCrm({ client: new AcmeCrm(key) })`), the auth events to act
+// on are chosen with `on` by next-auth's event names, and checkOptions refuses any other key. Acme CRM
+// has no SDK, so this recipe takes its HTTP API's base URL and key instead of a client.
 
 /** Options for {@link acmeCrm}. */
 export interface AcmeCrmOptions {
@@ -42,15 +47,12 @@ function retryAfterMs(header: string | null): number | undefined {
  * ```
  */
 export function acmeCrm(options: AcmeCrmOptions): Recipe {
-  if (typeof options !== "object" || options === null) {
-    throw configError(PKG, "options must be an object");
-  }
-  for (const name of ["baseUrl", "apiKey"] as const) {
-    if (options[name] === undefined) throw requiredOption(PKG, name);
-    if (typeof options[name] !== "string" || options[name] === "") {
-      throw configError(PKG, `option "${name}" must be a non-empty string`);
-    }
-  }
+  // `options must be an object: { baseUrl, apiKey }`, `option "apiKey" is required`, and a key that is
+  // no option (`option "apikey" is not an option of acmeCrm; the options are …`), at construction.
+  checkOptions(PKG, "acmeCrm", options, {
+    baseUrl: { required: true, type: "string" },
+    apiKey: { required: true, type: "string" },
+  });
   let url: URL;
   try {
     url = new URL("contacts", options.baseUrl.replace(/\/?$/, "/"));
@@ -109,7 +111,5 @@ export function acmeCrm(options: AcmeCrmOptions): Recipe {
       },
     },
   };
-  if (options.timeoutMs !== undefined) recipe.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) recipe.retry = options.retry;
-  return recipe;
+  return withRecipeOptions(recipe, options);
 }

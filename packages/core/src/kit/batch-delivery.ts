@@ -83,12 +83,14 @@ export class BatchDelivery<Call, Failure> {
   constructor(port: BatchPort<Call, Failure>, options: BatchDeliveryOptions = {}) {
     // Through `unknown`: the check's assertion would narrow the typed parameters to records.
     const given: { port: unknown; options: unknown } = { port, options };
-    checkOptions("core", given.port, {
+    // The port's three functions only: an adapter object may carry more of its own.
+    const { send, flush, refused } = (given.port ?? {}) as Record<string, unknown>;
+    checkOptions("core", "BatchDelivery's port", { send, flush, refused }, {
       send: { required: true, type: "function" },
       flush: { required: true, type: "function" },
       refused: { required: true, type: "function" },
     });
-    checkOptions("core", given.options, {
+    checkOptions("core", "BatchDelivery", given.options, {
       immediate: "boolean",
       cutAfterMs: { type: "number", range: positive },
       bypassAfterMs: { type: "number", range: positive },

@@ -34,11 +34,23 @@ export type {
   BatchWaiter,
 } from "./batch-types.ts";
 export {
+  ANALYTICS_EVENTS,
+  type AnalyticsEvent,
+  type AnalyticsEventNames,
+  type AnalyticsIntent,
+  type AnalyticsMapping,
+  type AnalyticsMappingOptions,
+  analyticsMapping,
+  defaultTraits,
+  type TrackedEvent,
+} from "./analytics-events.ts";
+export {
   checkOptions,
   type OptionRule,
   type OptionSpec,
   type OptionType,
 } from "./check-options.ts";
+export { chosenEvents } from "./events-option.ts";
 export { usableEmail, usableUserId } from "./identity.ts";
 export { withRecipeOptions } from "./recipe-options.ts";
 export { type RunHandlerOptions, runHandler } from "./run-handler.ts";
