@@ -3,6 +3,7 @@
 // and size budgets read it, so adding a recipe is adding its folder, never an edit to a list.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EVENT_NAMES } from "../packages/core/src/events.ts";
 
 /** The `"auth-recipes"` field of a recipe package's package.json. */
 export interface RecipeManifest {
@@ -40,15 +41,8 @@ export interface RecipePackage extends RecipeManifest {
   name: string;
 }
 
-/** next-auth's events, as a manifest's `events` may name them. */
-const EVENTS: readonly unknown[] = [
-  "signIn",
-  "signOut",
-  "createUser",
-  "updateUser",
-  "linkAccount",
-  "session",
-];
+/** next-auth's events, as a manifest's `events` may name them: core's own list. */
+const EVENTS: readonly unknown[] = EVENT_NAMES;
 
 const FIELDS: Record<keyof RecipeManifest, (value: unknown) => boolean> = {
   recipe: (value) => typeof value === "string" && value !== "",

@@ -57,12 +57,7 @@ export function runRoute(
 }
 
 async function runAttempts(
-  route: Route,
-  message: unknown,
-  dispatch: { readonly value: string },
-  onError: (error: RecipeError) => unknown,
-  clock: () => number,
-  steps?: RunSteps,
+  ...[route, message, dispatch, onError, clock, steps]: Parameters<typeof runRoute>
 ): Promise<HandlerResult | RetryLater> {
   const { retry } = route;
   const started = clock();
