@@ -85,11 +85,16 @@ export class BatchDelivery<Call, Failure> {
     const given: { port: unknown; options: unknown } = { port, options };
     // The port's three functions only: an adapter object may carry more of its own.
     const { send, flush, refused } = (given.port ?? {}) as Record<string, unknown>;
-    checkOptions("core", "BatchDelivery's port", { send, flush, refused }, {
-      send: { required: true, type: "function" },
-      flush: { required: true, type: "function" },
-      refused: { required: true, type: "function" },
-    });
+    checkOptions(
+      "core",
+      "BatchDelivery's port",
+      { send, flush, refused },
+      {
+        send: { required: true, type: "function" },
+        flush: { required: true, type: "function" },
+        refused: { required: true, type: "function" },
+      },
+    );
     checkOptions("core", "BatchDelivery", given.options, {
       immediate: "boolean",
       cutAfterMs: { type: "number", range: positive },

@@ -12,6 +12,17 @@ export { backoffDelay, type RetryPolicy, retryDelay } from "../retry.ts";
 export { type Route, type RouteOptions, type RouteTable, resolveRoutes } from "../routes.ts";
 export type { RetryLater, RunBounds } from "../run-bounds.ts";
 export { causeChain, messageOf } from "../thrown.ts";
+export {
+  ANALYTICS_EVENTS,
+  type AnalyticsEvent,
+  type AnalyticsEventNames,
+  type AnalyticsIntent,
+  type AnalyticsMapping,
+  type AnalyticsMappingOptions,
+  analyticsMapping,
+  defaultTraits,
+  type TrackedEvent,
+} from "./analytics-events.ts";
 export { BatchDelivery } from "./batch-delivery.ts";
 export { batchBefore, batchInvariants, batchViolation } from "./batch-invariants.ts";
 export { batchTransition, initialBatchState } from "./batch-machine.ts";
@@ -33,17 +44,6 @@ export type {
   BatchTimer,
   BatchWaiter,
 } from "./batch-types.ts";
-export {
-  ANALYTICS_EVENTS,
-  type AnalyticsEvent,
-  type AnalyticsEventNames,
-  type AnalyticsIntent,
-  type AnalyticsMapping,
-  type AnalyticsMappingOptions,
-  analyticsMapping,
-  defaultTraits,
-  type TrackedEvent,
-} from "./analytics-events.ts";
 export {
   checkOptions,
   type OptionRule,
