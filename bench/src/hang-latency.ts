@@ -66,7 +66,7 @@ function segmentRecipe(how: string, settings: Partial<AnalyticsSettings>): Way<S
         ...settings,
       });
       return {
-        signUp: composed(segmentTracking({ client: analytics }), timeoutMs),
+        signUp: composed(segmentTracking({ analytics }), timeoutMs),
         close: () => analytics.closeAndFlush({ timeout: 1000 }),
       };
     },
@@ -121,7 +121,7 @@ const WAYS: Array<Way<SegmentEmulator> | Way<PostHogEmulator>> = [
         requestTimeout: 3000,
       });
       return {
-        signUp: composed(posthogTracking({ client }), timeoutMs),
+        signUp: composed(posthogTracking({ posthog: client }), timeoutMs),
         close: () => client.shutdown(1000),
       };
     },

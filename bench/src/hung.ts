@@ -27,7 +27,7 @@ function hungRecipes(
 ): Recipe[] {
   return [
     ...makeRecipes(makeClients(endpoints, "defaults")),
-    posthogTracking({ client: new PostHog(posthog.apiKey, posthog.clientOptions) }),
+    posthogTracking({ posthog: new PostHog(posthog.apiKey, posthog.clientOptions) }),
   ];
 }
 

@@ -160,8 +160,8 @@ export function makeRecipes(clients: Clients, stripe: { reuseExisting?: boolean 
   const recipes = [
     welcomeEmail({ transport: clients.mail, from: "Bench <bench@example.test>", appName: "Bench" }),
     slackNotify({ client: clients.slack, channel: "#signups" }),
-    stripeCustomer({ client: clients.stripe, ...stripe }),
-    segmentTracking({ client: clients.analytics }),
+    stripeCustomer({ stripe: clients.stripe, ...stripe }),
+    segmentTracking({ analytics: clients.analytics }),
   ];
   if (clients.resend) {
     // The same welcome email over Resend, under its own name (and so its own idempotency keys).

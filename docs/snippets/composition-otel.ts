@@ -10,7 +10,7 @@ const duration = meter.createHistogram("auth_recipes.handler.duration", {
 });
 const attempts = meter.createCounter("auth_recipes.handler.attempts");
 
-export const events = composeEvents([segmentTracking({ client: analytics })], {
+export const events = composeEvents([segmentTracking({ analytics })], {
   // One data point per handler and dispatch: recipe, event and outcome as attributes.
   onSettled: ({ event, results }) => {
     for (const { recipe, status, durationMs, attempts: count } of results) {

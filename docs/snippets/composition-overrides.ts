@@ -17,7 +17,7 @@ export const events = composeEvents(
     // Slack does not deduplicate posts, so a retry after a lost answer could post twice: turn
     // retries off for it alone.
     slackNotify({ client: slack, channel: "#signups", retry: false }),
-    stripeCustomer({ client: stripe, onCustomerCreated: saveCustomerId }),
+    stripeCustomer({ stripe, onCustomerCreated: saveCustomerId }),
   ],
   {
     timeoutMs: 5_000, // each attempt of each handler

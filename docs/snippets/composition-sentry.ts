@@ -4,7 +4,7 @@ import * as Sentry from "@sentry/node";
 import { saveCustomerId, stripe } from "./stripe";
 
 export const events = composeEvents(
-  [stripeCustomer({ client: stripe, onCustomerCreated: saveCustomerId })],
+  [stripeCustomer({ stripe, onCustomerCreated: saveCustomerId })],
   {
     onError: (error) => {
       Sentry.captureException(error, {

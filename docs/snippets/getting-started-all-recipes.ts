@@ -16,6 +16,6 @@ export const events = composeEvents([
   }),
   // A falsy entry is skipped: without a token there is simply no Slack recipe.
   process.env.SLACK_TOKEN ? slackNotify({ client: slack, channel: "#signups" }) : null,
-  stripeCustomer({ client: stripe, onCustomerCreated: saveCustomerId }),
-  segmentTracking({ client: analytics }),
+  stripeCustomer({ stripe, onCustomerCreated: saveCustomerId }),
+  segmentTracking({ analytics }),
 ]);

@@ -15,8 +15,8 @@ export const authOptions: NextAuthOptions = {
     [
       welcomeEmail({ transport: process.env.EMAIL_SERVER!, from: "Acme <hello@acme.com>" }),
       slackNotify({ client: slack, channel: "#signups" }),
-      stripeCustomer({ client: stripe, onCustomerCreated: saveCustomerId }),
-      segmentTracking({ client: analytics }),
+      stripeCustomer({ stripe, onCustomerCreated: saveCustomerId }),
+      segmentTracking({ analytics }),
     ],
     { timeoutMs: 5_000, retry: { retries: 2 }, onError: (error) => console.warn(error.message) },
   ),

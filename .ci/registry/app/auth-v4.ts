@@ -27,10 +27,10 @@ export const authOptions: NextAuthOptions = {
       process.env.SLACK_TOKEN &&
         slackNotify({ client: new WebClient(process.env.SLACK_TOKEN), channel: "#signups" }),
       stripeCustomer({
-        client: stripe,
+        stripe,
         onCustomerCreated: ({ user, customer }) => saveCustomerId(user.id!, customer.id),
       }),
-      segmentTracking({ client: analytics }),
+      segmentTracking({ analytics }),
     ],
     { timeoutMs: 5_000, retry: { retries: 2 }, onError: (error) => logger.warn(error) },
   ),

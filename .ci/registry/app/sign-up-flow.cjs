@@ -26,12 +26,12 @@ exports.signUp = async function signUp(lib, sdk, { format, entry }) {
           channel: "#signups",
         }),
         lib.stripeCustomer({
-          client: new sdk.Stripe(emulators.stripe.apiKey, {
+          stripe: new sdk.Stripe(emulators.stripe.apiKey, {
             ...emulators.stripe.clientOptions,
             maxNetworkRetries: 0,
           }),
         }),
-        lib.segmentTracking({ client: analytics }),
+        lib.segmentTracking({ analytics }),
       ],
       { timeoutMs: 5_000, onError: (error) => errors.push(error) },
     );

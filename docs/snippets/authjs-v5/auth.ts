@@ -21,8 +21,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       welcomeEmail({ transport: process.env.EMAIL_SERVER!, from: "Acme <hello@acme.com>" }),
       // A falsy entry is skipped: no token, no Slack recipe.
       process.env.SLACK_TOKEN ? slackNotify({ client: slack, channel: "#signups" }) : null,
-      stripeCustomer({ client: stripe, onCustomerCreated: saveCustomerId }),
-      segmentTracking({ client: analytics }),
+      stripeCustomer({ stripe, onCustomerCreated: saveCustomerId }),
+      segmentTracking({ analytics }),
     ],
     { timeoutMs: 5_000, retry: { retries: 2 } },
   ),

@@ -18,8 +18,8 @@ export const auth = betterAuth({
       [
         welcomeEmail({ transport: process.env.SMTP_URL!, from: "Acme <hello@acme.com>" }),
         !!process.env.SLACK_TOKEN && slackNotify({ client: slack, channel: "#signups" }),
-        stripeCustomer({ client: stripe }),
-        segmentTracking({ client: analytics }),
+        stripeCustomer({ stripe }),
+        segmentTracking({ analytics }),
       ],
       { timeoutMs: 5_000, retry: true },
     ),

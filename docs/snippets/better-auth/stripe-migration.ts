@@ -19,7 +19,7 @@ export const auth = betterAuth({
   plugins: [
     authRecipes([
       stripeCustomer({
-        client: stripe,
+        stripe,
         // The hook passes the whole user row: a user the old plugin gave a customer keeps it.
         getCustomerId: (user) => (user as { stripeCustomerId?: string | null }).stripeCustomerId,
         // Written with SQL, not better-auth's updateUser, which would fire updateUser again.

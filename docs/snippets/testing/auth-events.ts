@@ -25,8 +25,8 @@ export function authEvents(
     [
       welcomeEmail({ transport: clients.mail, from: "Acme <hello@acme.test>", appName: "Acme" }),
       slackNotify({ client: clients.slack, channel: "#signups" }),
-      stripeCustomer({ client: clients.stripe, onCustomerCreated: clients.onCustomerCreated }),
-      segmentTracking({ client: clients.analytics }),
+      stripeCustomer({ stripe: clients.stripe, onCustomerCreated: clients.onCustomerCreated }),
+      segmentTracking({ analytics: clients.analytics }),
     ],
     { timeoutMs: 5_000, retry: { retries: 2 }, ...options },
   );

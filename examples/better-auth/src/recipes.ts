@@ -26,10 +26,10 @@ export function recipesFor(emulators: Emulators): Recipe[] {
       channel: "#signups",
     }),
     stripeCustomer({
-      client: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
+      stripe: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
     }),
     segmentTracking({
-      client: new Analytics({ writeKey: segment.writeKey, ...segment.clientOptions }),
+      analytics: new Analytics({ writeKey: segment.writeKey, ...segment.clientOptions }),
     }),
   ];
 }

@@ -89,7 +89,7 @@ export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): 
     on.has("slack") && slackNotify({ client: slack.client, channel: slack.channel }),
     on.has("stripe-customer") &&
       stripeCustomer({
-        client: stripe.stripe,
+        stripe: stripe.stripe,
         // The column is the source of truth: a user who has a customer never gets a second one.
         getCustomerId: (user) => stripeCustomerIdOf(db, idOf(user)),
         onCustomerCreated: ({ user, customer }) => {
@@ -99,8 +99,8 @@ export function appRecipes(options: Omit<AppEventsOptions, "queue" | "debug">): 
             .run();
         },
       }),
-    on.has("segment") && segmentTracking({ client: segment.analytics }),
-    on.has("posthog") && posthogTracking({ client: posthog.posthog }),
+    on.has("segment") && segmentTracking({ analytics: segment.analytics }),
+    on.has("posthog") && posthogTracking({ posthog: posthog.posthog }),
     on.has("webhook") && signedWebhook({ url: webhook.url, secret: webhook.secret }),
   ];
 }

@@ -75,7 +75,7 @@ const isRow = (value: unknown): value is Row & { id: unknown } =>
  * export const auth = betterAuth({
  *   database,
  *   emailAndPassword: { enabled: true },
- *   plugins: [authRecipes([welcomeEmail({ transport, from }), stripeCustomer({ client: stripe })])],
+ *   plugins: [authRecipes([welcomeEmail({ transport, from }), stripeCustomer({ stripe })])],
  * });
  * ```
  */

@@ -38,14 +38,14 @@ testRecipe<SegmentEmulator, SegmentTrackingOptions>({
   factory: segmentTracking,
   // No SDK retries: the suite's failure checks count the recipe's own attempts.
   options: (segment) => ({
-    client: new Analytics({
+    analytics: new Analytics({
       writeKey: segment.writeKey,
       ...segment.clientOptions,
       maxRetries: 0,
       httpRequestTimeout: 2000,
     }),
   }),
-  required: ["client"],
+  required: ["analytics"],
   delivered: (segment, { event, user }) => {
     const mine = segment.messages.filter((message) => message.userId === user.id);
     const traits = { email: user.email, name: user.name };
@@ -93,9 +93,9 @@ testRecipe<StripeEmulator, StripeCustomerOptions>({
   start: () => startStripeApi(),
   factory: stripeCustomer,
   options: (stripe) => ({
-    client: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
+    stripe: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
   }),
-  required: ["client"],
+  required: ["stripe"],
   delivered: (stripe, { event, user }) => {
     if (event === "createUser") {
       expect(stripe.customers).toMatchObject([

@@ -32,7 +32,7 @@ beforeEach(() => emulators.reset());
 
 const segment = () =>
   segmentTracking({
-    client: new Analytics({
+    analytics: new Analytics({
       writeKey: emulators.segment.writeKey,
       ...emulators.segment.clientOptions,
       maxRetries: 0,

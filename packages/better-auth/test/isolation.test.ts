@@ -152,7 +152,7 @@ describe("isolation", () => {
 describe("Stripe under repeated hooks", () => {
   it("repeated user.create.after and updates for one user make one customer", async () => {
     const client = new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false });
-    app = await startApp({ recipes: [stripeCustomer({ client })] });
+    app = await startApp({ recipes: [stripeCustomer({ stripe: client })] });
     const { userId, headers } = await app.signUp("alice@example.test");
     const context = await app.auth.$context;
     const row = await context.internalAdapter.findUserById(userId);
@@ -170,7 +170,7 @@ describe("Stripe under repeated hooks", () => {
 
   it("a user's first user.create.after fired three times at once makes one customer", async () => {
     const client = new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false });
-    app = await startApp({ recipes: [stripeCustomer({ client })], database: "memory" });
+    app = await startApp({ recipes: [stripeCustomer({ stripe: client })], database: "memory" });
     const context = await app.auth.$context;
     const row = { id: "user_dora", name: "Dora", email: "dora@example.test", emailVerified: false };
     const after = await userCreateAfter(app, context);

@@ -32,7 +32,7 @@ it("a sign-up enqueues; the worker sends the welcome email and Segment's Signed 
   const recipes = [
     welcomeEmail({ transport: emulators.smtp.smtpUrl, from: "hello@acme.test" }),
     segmentTracking({
-      client: new Analytics({
+      analytics: new Analytics({
         writeKey: emulators.segment.writeKey,
         ...emulators.segment.clientOptions,
         maxRetries: 0,

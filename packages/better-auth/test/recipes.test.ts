@@ -34,10 +34,10 @@ function fourRecipes(): Recipe[] {
       channel: "#signups",
     }),
     stripeCustomer({
-      client: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
+      stripe: new Stripe(stripe.apiKey, { ...stripe.clientOptions, telemetry: false }),
     }),
     segmentTracking({
-      client: new Analytics({
+      analytics: new Analytics({
         writeKey: segment.writeKey,
         ...segment.clientOptions,
         maxRetries: 0,

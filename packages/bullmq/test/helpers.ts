@@ -128,8 +128,8 @@ export function realRecipes(emulators: Emulators): { recipes: Recipe[]; close():
       appName: "Acme",
     }),
     slackNotify({ client: slack, channel: "#signups" }),
-    stripeCustomer({ client: stripe }),
-    segmentTracking({ client: analytics }),
+    stripeCustomer({ stripe }),
+    segmentTracking({ analytics }),
   ];
   return {
     recipes,

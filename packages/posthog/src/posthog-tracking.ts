@@ -44,7 +44,7 @@ export interface PostHogTrackingOptions {
    * Your `PostHog` client from `posthog-node` (5.x): `new PostHog(key, { host })`. The recipe never shuts
    * it down and never changes its settings.
    */
-  client: PostHog;
+  posthog: PostHog;
   /**
    * The auth events to send, by next-auth's event names: `createUser` sets the person properties
    * (`$identify`) and `updateUser` updates them (`$set`), the others capture an event. Leave an event
@@ -128,21 +128,21 @@ type Unsent = Omit<PostHogCall, "uuid">;
  * ```ts
  * import { PostHog } from "posthog-node";
  *
- * const client = new PostHog(process.env.POSTHOG_API_KEY!, { host: "https://eu.i.posthog.com" });
+ * const posthog = new PostHog(process.env.POSTHOG_API_KEY!, { host: "https://eu.i.posthog.com" });
  * export const authOptions = {
  *   adapter,
  *   providers,
- *   events: composeEvents([posthogTracking({ client })]),
+ *   events: composeEvents([posthogTracking({ posthog })]),
  * };
  * ```
  */
 export function posthogTracking(options: PostHogTrackingOptions): Recipe {
   checkOptions(PKG, "posthogTracking", options, {
-    client: {
+    posthog: {
       required: true,
-      test: (client) =>
+      test: (posthog) =>
         ["capture", "captureImmediate", "on"].every(
-          (method) => typeof (client as Record<string, unknown>)[method] === "function",
+          (method) => typeof (posthog as Record<string, unknown>)[method] === "function",
         ),
       is: "a PostHog client from posthog-node",
     },
@@ -152,7 +152,7 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
     awaitDelivery: "boolean",
   });
   const mapping = analyticsMapping(PKG, "PostHog", options, DEFAULT_NAMES);
-  const { client, awaitDelivery = true } = options;
+  const { posthog, awaitDelivery = true } = options;
 
   /** The intent as PostHog has it: identifying is `$identify` for a new user, `$set` after. */
   const unsent = (event: AnalyticsEvent, intent: AnalyticsIntent): Unsent => {
@@ -170,7 +170,7 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
   // Sends the events of one auth event, each with its uuid.
   const events = mapping.events(async (intents, event, context) => {
     // A disabled or opted-out client drops every call without a word: report that, not a delivery.
-    if (isOff(client)) return skip("the PostHog client is disabled or opted out");
+    if (isOff(posthog)) return skip("the PostHog client is disabled or opted out");
     // Called outside composeEvents there is no dispatch to derive from: uuids are then simply unique.
     const dispatchId = context?.dispatchId ?? crypto.randomUUID();
     const recipe = context?.recipe ?? PKG;
@@ -180,8 +180,8 @@ export function posthogTracking(options: PostHogTrackingOptions): Recipe {
         return { ...call, uuid: await eventUuid(recipe, dispatchId, call.what) };
       }),
     );
-    if (!awaitDelivery) enqueue(client, calls);
-    else await deliver(client, calls, context?.signal);
+    if (!awaitDelivery) enqueue(posthog, calls);
+    else await deliver(posthog, calls, context?.signal);
     return undefined;
   });
   return withRecipeOptions({ name: PKG, events }, options);

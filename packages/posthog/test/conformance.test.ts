@@ -31,8 +31,8 @@ testRecipe<PostHogEmulator, PostHogTrackingOptions>({
   name: "posthog",
   start: () => startPostHogApi(),
   factory: posthogTracking,
-  options: (posthog) => ({ client: clientFor(posthog) }),
-  required: ["client"],
+  options: (posthog) => ({ posthog: clientFor(posthog) }),
+  required: ["posthog"],
   delivered: (posthog, { event, user }) => {
     const mine = posthog.events.filter((sent) => sent.distinct_id === user.id);
     const person = { $set: { email: user.email, name: user.name } };

@@ -45,10 +45,10 @@ export function setup(
   compose: ComposeOptions = {},
   clientOptions: PostHogOptions = {},
 ): Setup {
-  const client = options.client ?? clientFor(posthog, clientOptions);
+  const client = options.posthog ?? clientFor(posthog, clientOptions);
   const errors: RecipeError[] = [];
   const reports: DispatchReport[] = [];
-  const recipe = posthogTracking({ ...options, client });
+  const recipe = posthogTracking({ ...options, posthog: client });
   const recorded: ComposeOptions = {
     ...compose,
     onError: (error) => {

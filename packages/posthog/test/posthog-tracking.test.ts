@@ -109,12 +109,12 @@ describe("posthogTracking: what reaches PostHog", () => {
   });
 
   it("skips every event on a disabled or opted-out client, which would drop them silently", async () => {
-    const disabled = setup(posthog, { client: clientFor(posthog, { disabled: true }) });
+    const disabled = setup(posthog, { posthog: clientFor(posthog, { disabled: true }) });
     const report = await disabled.dispatch("createUser", fixtures.createUser(alice));
     expect(report.results[0]?.status).toBe("skipped");
     const client = clientFor(posthog);
     await client.optOut();
-    const optedOut = setup(posthog, { client });
+    const optedOut = setup(posthog, { posthog: client });
     expect(
       (await optedOut.dispatch("signIn", fixtures.signInOAuth(alice))).results[0]?.status,
     ).toBe("skipped");
@@ -146,28 +146,38 @@ describe("posthogTracking: what reaches PostHog", () => {
   it("refuses bad options with a TypeError naming the option", () => {
     const client = clientFor(posthog);
     expect(() => posthogTracking(undefined as never)).toThrow(
-      "[auth-recipes/posthog] options must be an object: { client }",
+      "[auth-recipes/posthog] options must be an object: { posthog }",
     );
     expect(() => posthogTracking({} as never)).toThrow(
-      '[auth-recipes/posthog] option "client" is required',
+      '[auth-recipes/posthog] option "posthog" is required',
     );
-    expect(() => posthogTracking({ client: {} as never })).toThrow(TypeError);
-    expect(() => posthogTracking({ client, traits: "x" as never })).toThrow(/"traits"/);
-    expect(() => posthogTracking({ client, names: { signUp: "x" } as never })).toThrow(
+    expect(() => posthogTracking({ posthog: {} as never })).toThrow(TypeError);
+    expect(() => posthogTracking({ posthog: client, traits: "x" as never })).toThrow(/"traits"/);
+    expect(() => posthogTracking({ posthog: client, names: { signUp: "x" } as never })).toThrow(
       '[auth-recipes/posthog] option "names" has an unknown key "signUp"; the keys are createUser, signIn, signOut, linkAccount',
     );
-    expect(() => posthogTracking({ client, names: { signIn: " " } })).toThrow(/"names.signIn"/);
-    expect(() => posthogTracking({ client, on: ["session"] as never })).toThrow(
+    expect(() => posthogTracking({ posthog: client, names: { signIn: " " } })).toThrow(
+      /"names.signIn"/,
+    );
+    expect(() => posthogTracking({ posthog: client, on: ["session"] as never })).toThrow(
       /option "on" has an unknown event "session"/,
     );
-    // The old names fail at configuration instead of being ignored.
-    expect(() => posthogTracking({ posthog: client } as never)).toThrow(
-      /option "posthog" is not an option of posthogTracking/,
-    );
-    expect(() => posthogTracking({ client, events: {} } as never)).toThrow(
+    // An old name fails at configuration instead of being ignored.
+    expect(() => posthogTracking({ posthog: client, events: {} } as never)).toThrow(
       /option "events" is not an option of posthogTracking/,
     );
-    expect(() => posthogTracking({ client, awaitDelivery: 1 as never })).toThrow(/"awaitDelivery"/);
+    expect(() => posthogTracking({ posthog: client, awaitDelivery: 1 as never })).toThrow(
+      /"awaitDelivery"/,
+    );
+  });
+
+  it("refuses `client`: the client is `posthog`, as PostHog's quick start names it", () => {
+    const client = clientFor(posthog);
+    expect(() => posthogTracking({ client } as never)).toThrow(
+      new TypeError(
+        '[auth-recipes/posthog] option "client" is not an option of posthogTracking; the options are posthog, on, traits, names, awaitDelivery, timeoutMs, retry',
+      ),
+    );
   });
 });
 
@@ -187,7 +197,7 @@ describe("posthogTracking: failures and retries", () => {
       ...posthog.clientOptions,
       fetchRetryCount: 0,
     });
-    const bad = setup(posthog, { client: keyed });
+    const bad = setup(posthog, { posthog: keyed });
     await bad.dispatch("signIn", fixtures.signInOAuth(alice));
     await keyed.shutdown(100);
     expect(bad.errors[0]?.cause).toMatchObject({ status: 401, retryable: false });

@@ -12,24 +12,24 @@ const posthog = new PostHog("phc_types");
 
 describe("posthogTracking types", () => {
   it("returns a Recipe that composeEvents takes", () => {
-    const recipe = posthogTracking({ client: posthog });
+    const recipe = posthogTracking({ posthog });
     expectTypeOf(recipe).toEqualTypeOf<Recipe>();
     composeEvents([recipe]);
   });
 
   it("requires a PostHog client and checks the event names", () => {
-    // @ts-expect-error: client is required
+    // @ts-expect-error: posthog is required
     posthogTracking({});
     // @ts-expect-error: the old key, now createUser
-    posthogTracking({ client: posthog, names: { signUp: "x" } });
+    posthogTracking({ posthog, names: { signUp: "x" } });
     // @ts-expect-error: false only for createUser; leave an event out of \`on\` instead
-    posthogTracking({ client: posthog, names: { signIn: false } });
+    posthogTracking({ posthog, names: { signIn: false } });
     // @ts-expect-error: not a next-auth event name
-    posthogTracking({ client: posthog, on: ["signUp"] });
-    posthogTracking({ client: posthog, on: ["createUser"], names: { createUser: false } });
+    posthogTracking({ posthog, on: ["signUp"] });
+    posthogTracking({ posthog, on: ["createUser"], names: { createUser: false } });
     expectTypeOf<PostHogEventNames["createUser"]>().toEqualTypeOf<string | false | undefined>();
     expectTypeOf<PostHogEventNames["signIn"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<PostHogTrackingOptions["client"]>().toEqualTypeOf<PostHog>();
+    expectTypeOf<PostHogTrackingOptions["posthog"]>().toEqualTypeOf<PostHog>();
   });
 
   it("exposes the error's status and retryable", () => {

@@ -37,7 +37,7 @@ export interface SegmentTrackingOptions {
    * Your `Analytics` client from `@segment/analytics-node` (2.1 or later). The recipe never closes it and
    * never changes its settings.
    */
-  client: Analytics;
+  analytics: Analytics;
   /**
    * The auth events to send, by next-auth's event names: `createUser` and `updateUser` identify,
    * the others track. Leave an event out to send nothing for it.
@@ -99,21 +99,21 @@ const DEFAULT_NAMES = {
  * ```ts
  * import { Analytics } from "@segment/analytics-node";
  *
- * const client = new Analytics({ writeKey: process.env.SEGMENT_WRITE_KEY! });
+ * const analytics = new Analytics({ writeKey: process.env.SEGMENT_WRITE_KEY! });
  * export const authOptions = {
  *   adapter,
  *   providers,
- *   events: composeEvents([segmentTracking({ client })]),
+ *   events: composeEvents([segmentTracking({ analytics })]),
  * };
  * ```
  */
 export function segmentTracking(options: SegmentTrackingOptions): Recipe {
   checkOptions(PKG, "segmentTracking", options, {
-    client: {
+    analytics: {
       required: true,
-      test: (client) =>
+      test: (analytics) =>
         ["identify", "track", "flush", "on"].every(
-          (method) => typeof (client as Record<string, unknown>)[method] === "function",
+          (method) => typeof (analytics as Record<string, unknown>)[method] === "function",
         ),
       is: "an Analytics client from @segment/analytics-node",
     },
@@ -123,7 +123,7 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
     awaitDelivery: "boolean",
   });
   const mapping = analyticsMapping(PKG, "Segment", options, DEFAULT_NAMES);
-  const { client, awaitDelivery = true } = options;
+  const { analytics, awaitDelivery = true } = options;
 
   const events = mapping.events(async (intents, _event, context) => {
     // Called outside composeEvents there is no dispatch to derive from: ids are then simply unique.
@@ -150,8 +150,8 @@ export function segmentTracking(options: SegmentTrackingOptions): Recipe {
               },
             },
     );
-    if (!awaitDelivery) send(client, calls);
-    else await deliver(client, calls, context?.signal);
+    if (!awaitDelivery) send(analytics, calls);
+    else await deliver(analytics, calls, context?.signal);
     return undefined;
   });
   return withRecipeOptions({ name: PKG, events }, options);

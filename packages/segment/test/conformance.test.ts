@@ -47,9 +47,9 @@ const conformance = (flushAt?: number) => ({
   start: () => startSegmentApi(),
   factory: segmentTracking,
   options: (segment: SegmentEmulator) => ({
-    client: analyticsFor(segment, flushAt ? { flushAt } : {}),
+    analytics: analyticsFor(segment, flushAt ? { flushAt } : {}),
   }),
-  required: ["client"] as const,
+  required: ["analytics"] as const,
   delivered: (segment: SegmentEmulator, { event, user }: Delivery) => {
     const mine = segment.messages.filter((message) => message.userId === user.id);
     const traits = { email: user.email, name: user.name };

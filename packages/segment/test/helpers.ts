@@ -45,10 +45,10 @@ export function setup(
   compose: ComposeOptions = {},
   settings: Partial<AnalyticsSettings> = {},
 ): Setup {
-  const analytics = options.client ?? analyticsFor(segment, settings);
+  const analytics = options.analytics ?? analyticsFor(segment, settings);
   const errors: RecipeError[] = [];
   const reports: DispatchReport[] = [];
-  const recipe = segmentTracking({ ...options, client: analytics });
+  const recipe = segmentTracking({ ...options, analytics });
   const recorded: ComposeOptions = {
     ...compose,
     onError: (error) => {

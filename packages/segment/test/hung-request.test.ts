@@ -47,7 +47,7 @@ async function scenario(settings: Partial<AnalyticsSettings>) {
     ...settings,
   });
   const errors: RecipeError[] = [];
-  const events = composeEvents([segmentTracking({ client: analytics })], {
+  const events = composeEvents([segmentTracking({ analytics })], {
     timeoutMs: 3000,
     onError: (error) => {
       errors.push(error);
@@ -107,7 +107,7 @@ describe("segmentTracking while another sign-up's request hangs", () => {
       httpRequestTimeout: 1000,
     });
     const errors: RecipeError[] = [];
-    const events = composeEvents([segmentTracking({ client: analytics })], {
+    const events = composeEvents([segmentTracking({ analytics })], {
       timeoutMs: 500,
       onError: (error) => {
         errors.push(error);

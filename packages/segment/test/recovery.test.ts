@@ -45,7 +45,7 @@ function app(
     ...segment.clientOptions,
     ...settings,
   });
-  const recipe = segmentTracking({ client: analytics });
+  const recipe = segmentTracking({ analytics });
   const errors: RecipeError[] = [];
   const handedOver: Promise<unknown>[] = [];
   let serial = 0;

@@ -44,7 +44,7 @@ describe("segmentTracking: the error onError gets is safe to log", () => {
   it("a wrong write key (401)", async () => {
     const wrong = "wk_WrongWriteKeyForLogs99";
     const error = await failure(
-      setup(segment, { client: analyticsFor(segment, { writeKey: wrong }) }),
+      setup(segment, { analytics: analyticsFor(segment, { writeKey: wrong }) }),
     );
     expect(error.cause).toMatchObject({ status: 401, retryable: false });
     expectNothingPrinted(error, [...secrets, wrong]);
@@ -80,7 +80,7 @@ describe("segmentTracking: the error onError gets is safe to log", () => {
     try {
       const { port } = hostile.address() as AddressInfo;
       const analytics = analyticsFor(segment, { writeKey, host: `http://127.0.0.1:${port}` });
-      const error = await failure(setup(segment, { client: analytics }));
+      const error = await failure(setup(segment, { analytics }));
       expect(error.cause).toMatchObject({ status: 401, retryable: false });
       expect(error.cause.message).toContain("Unauthorized");
       expectNothingPrinted(error, [...secrets, writeKey, basic]);

@@ -189,7 +189,7 @@ describe("segmentTracking: options", () => {
       on: ["createUser", "updateUser", "signOut", "linkAccount"],
       names: { createUser: false, signOut: "Logged Out", linkAccount: "Connected" },
     } as const;
-    const recipe = segmentTracking({ client: analyticsFor(segment), ...chosen });
+    const recipe = segmentTracking({ analytics: analyticsFor(segment), ...chosen });
     expect(Object.keys(recipe.events).sort()).toEqual([
       "createUser",
       "linkAccount",
@@ -209,7 +209,7 @@ describe("segmentTracking: options", () => {
   });
 
   it("handles every event by default, under the name segment", () => {
-    const recipe = segmentTracking({ client: analyticsFor(segment) });
+    const recipe = segmentTracking({ analytics: analyticsFor(segment) });
     expect(recipe.name).toBe("segment");
     expect(Object.keys(recipe.events).sort()).toEqual([
       "createUser",
@@ -223,32 +223,37 @@ describe("segmentTracking: options", () => {
   it("throws a TypeError naming the option when it is missing or wrong", () => {
     const analytics = analyticsFor(segment);
     const cases: [unknown, RegExp][] = [
-      [undefined, /options must be an object: \{ client \}/],
-      [{}, /option "client" is required/],
-      [{ client: { track() {} } }, /option "client" must be an Analytics client/],
-      [{ client: analytics, traits: "email" }, /option "traits" must be a function/],
-      [{ client: analytics, awaitDelivery: "yes" }, /option "awaitDelivery" must be a boolean/],
-      [{ client: analytics, names: null }, /option "names" must be an object/],
+      [undefined, /options must be an object: \{ analytics \}/],
+      [{}, /option "analytics" is required/],
+      [{ analytics: { track() {} } }, /option "analytics" must be an Analytics client/],
+      [{ analytics, traits: "email" }, /option "traits" must be a function/],
+      [{ analytics, awaitDelivery: "yes" }, /option "awaitDelivery" must be a boolean/],
+      [{ analytics, names: null }, /option "names" must be an object/],
       [
-        { client: analytics, names: { signUp: "x" } },
+        { analytics, names: { signUp: "x" } },
         /option "names" has an unknown key "signUp"; the keys are createUser, signIn, signOut, linkAccount/,
       ],
-      [
-        { client: analytics, names: { signIn: "" } },
-        /option "names.signIn" must be a non-empty string/,
-      ],
-      [{ client: analytics, names: { signIn: false } }, /leave it out of "on"/],
-      [{ client: analytics, on: ["signUp"] }, /option "on" has an unknown event "signUp"/],
-      [{ client: analytics, on: [] }, /option "on" must list at least one of createUser/],
-      // The old names fail at configuration instead of being ignored.
-      [{ analytics }, /option "analytics" is not an option of segmentTracking/],
-      [{ client: analytics, events: {} }, /option "events" is not an option of segmentTracking/],
+      [{ analytics, names: { signIn: "" } }, /option "names.signIn" must be a non-empty string/],
+      [{ analytics, names: { signIn: false } }, /leave it out of "on"/],
+      [{ analytics, on: ["signUp"] }, /option "on" has an unknown event "signUp"/],
+      [{ analytics, on: [] }, /option "on" must list at least one of createUser/],
+      // An old name fails at configuration instead of being ignored.
+      [{ analytics, events: {} }, /option "events" is not an option of segmentTracking/],
     ];
     for (const [options, message] of cases) {
       expect(() => segmentTracking(options as never)).toThrow(TypeError);
       expect(() => segmentTracking(options as never)).toThrow(message);
       expect(() => segmentTracking(options as never)).toThrow(/^\[auth-recipes\/segment\] /);
     }
+  });
+
+  it("refuses `client`: the client is `analytics`, as Segment's quick start names it", () => {
+    const analytics = analyticsFor(segment);
+    expect(() => segmentTracking({ client: analytics } as never)).toThrow(
+      new TypeError(
+        '[auth-recipes/segment] option "client" is not an option of segmentTracking; the options are analytics, on, traits, names, awaitDelivery, timeoutMs, retry',
+      ),
+    );
   });
 
   it("awaitDelivery: false returns at once and leaves the calls to the client's own batching", async () => {
@@ -344,11 +349,7 @@ describe("segmentTracking: delivery failures are handler failures", () => {
 
   it("a wrong write key (401) is not retryable, so core does not retry it", async () => {
     const analytics = analyticsFor(segment, { writeKey: "wk_wrong" });
-    const { dispatch, errors } = setup(
-      segment,
-      { client: analytics },
-      { retry: { minDelayMs: 0 } },
-    );
+    const { dispatch, errors } = setup(segment, { analytics }, { retry: { minDelayMs: 0 } });
     const report = await dispatch("signIn", fixtures.signInOAuth(alice));
     expect(report.results[0]).toMatchObject({ status: "rejected", attempts: 1 });
     expect(errors[0]?.cause).toMatchObject({ status: 401, retryable: false });
@@ -474,7 +475,7 @@ describe("timeoutMs and retry, taken as every recipe takes them", () => {
   it("bound and retry this recipe's attempts, over composeEvents' defaults", async () => {
     const analytics = analyticsFor(segment);
     const recipe = segmentTracking({
-      client: analytics,
+      analytics,
       timeoutMs: 150,
       retry: { retries: 1, minDelayMs: 0 },
     });
@@ -488,7 +489,7 @@ describe("timeoutMs and retry, taken as every recipe takes them", () => {
   });
 
   it("are left to composeEvents when not given", () => {
-    const recipe = segmentTracking({ client: analyticsFor(segment) });
+    const recipe = segmentTracking({ analytics: analyticsFor(segment) });
     expect(recipe).not.toHaveProperty("timeoutMs");
     expect(recipe).not.toHaveProperty("retry");
   });

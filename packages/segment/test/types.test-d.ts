@@ -12,22 +12,22 @@ const analytics = new Analytics({ writeKey: "wk_types" });
 
 describe("segmentTracking types", () => {
   it("returns a Recipe that composeEvents takes", () => {
-    const recipe = segmentTracking({ client: analytics });
+    const recipe = segmentTracking({ analytics });
     expectTypeOf(recipe).toEqualTypeOf<Recipe>();
     composeEvents([recipe]);
   });
 
   it("requires an Analytics client", () => {
-    // @ts-expect-error: client is required
+    // @ts-expect-error: analytics is required
     segmentTracking({});
     // @ts-expect-error: not an Analytics client
-    segmentTracking({ client: { track() {} } });
-    expectTypeOf<SegmentTrackingOptions["client"]>().toEqualTypeOf<Analytics>();
+    segmentTracking({ analytics: { track() {} } });
+    expectTypeOf<SegmentTrackingOptions["analytics"]>().toEqualTypeOf<Analytics>();
   });
 
   it("gives traits the user and takes a name or false per event", () => {
     segmentTracking({
-      client: analytics,
+      analytics,
       on: ["createUser", "signIn"],
       traits: (user) => {
         expectTypeOf(user).toEqualTypeOf<AuthUser>();
@@ -39,13 +39,13 @@ describe("segmentTracking types", () => {
     expectTypeOf<SegmentEventNames["createUser"]>().toEqualTypeOf<string | false | undefined>();
     expectTypeOf<SegmentEventNames["signIn"]>().toEqualTypeOf<string | undefined>();
     // @ts-expect-error: false only for createUser; leave an event out of \`on\` instead
-    segmentTracking({ client: analytics, names: { signIn: false } });
+    segmentTracking({ analytics, names: { signIn: false } });
     // @ts-expect-error: not a next-auth event name
-    segmentTracking({ client: analytics, on: ["signUp"] });
+    segmentTracking({ analytics, on: ["signUp"] });
     // @ts-expect-error: true is not a name
-    segmentTracking({ client: analytics, names: { signIn: true } });
+    segmentTracking({ analytics, names: { signIn: true } });
     // @ts-expect-error: the old key, now createUser
-    segmentTracking({ client: analytics, names: { signUp: "x" } });
+    segmentTracking({ analytics, names: { signUp: "x" } });
   });
 
   it("exposes the delivery error's status and retryability", () => {

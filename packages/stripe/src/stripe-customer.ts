@@ -55,7 +55,7 @@ export interface StripeCustomerOptions {
    * deadline and no retry of its own, because a retry is core's job (`retry` on `composeEvents`), and
    * every retry reuses the customer's idempotency key.
    */
-  client: Stripe;
+  stripe: Stripe;
   /**
    * The auth events to handle, by next-auth's event names: `createUser` finds or creates the user's
    * customer, `updateUser` brings its email and name up to date (only the fields that changed are sent,
@@ -113,20 +113,20 @@ const EVENTS: readonly StripeCustomerEvent[] = ["createUser", "updateUser"];
 /** Validates the options once, at construction; returns the events to handle. */
 function checkStripeOptions(options: StripeCustomerOptions): readonly StripeCustomerEvent[] {
   checkOptions(PKG, "stripeCustomer", options, {
-    client: { required: true },
+    stripe: { required: true },
     on: {},
     customerParams: "function",
     onCustomerCreated: "function",
     getCustomerId: "function",
     reuseExisting: "boolean",
   });
-  const { client } = options;
-  const customers = (client as unknown as { customers?: Record<string, unknown> }).customers;
+  const { stripe } = options;
+  const customers = (stripe as unknown as { customers?: Record<string, unknown> }).customers;
   for (const method of ["create", "list", "retrieve", "update", "search"]) {
     if (typeof customers?.[method] !== "function") {
       throw configError(
         PKG,
-        `option "client" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
+        `option "stripe" must be a Stripe client (new Stripe(secretKey)): it has no customers.${method}()`,
       );
     }
   }
@@ -198,14 +198,14 @@ function userIdOf(user: AuthUser | null | undefined): string | undefined {
  *
  * @example
  * ```ts
- * const client = new Stripe(process.env.STRIPE_SECRET_KEY!);
+ * const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
  * export const authOptions: NextAuthOptions = {
  *   adapter,
  *   providers,
  *   events: composeEvents(
  *     [
  *       stripeCustomer({
- *         client,
+ *         stripe,
  *         onCustomerCreated: ({ user, customer }) =>
  *           db.update(users).set({ stripeCustomerId: customer.id }).where(eq(users.id, user.id!)),
  *         getCustomerId: async (user) =>
@@ -220,7 +220,7 @@ function userIdOf(user: AuthUser | null | undefined): string | undefined {
 export function stripeCustomer(options: StripeCustomerOptions): Recipe {
   const on = checkStripeOptions(options);
   const {
-    client: stripe,
+    stripe,
     reuseExisting = true,
     customerParams,
     onCustomerCreated,

@@ -12,8 +12,8 @@ testRecipe<StripeEmulator, StripeCustomerOptions>({
   name: "stripe-customer",
   start: () => startStripeApi(),
   factory: stripeCustomer,
-  options: (emulator) => ({ client: stripeClient(emulator) }),
-  required: ["client"],
+  options: (emulator) => ({ stripe: stripeClient(emulator) }),
+  required: ["stripe"],
   delivered: (emulator, { event, user }) => {
     if (event === "createUser") {
       expect(emulator.customers).toHaveLength(1);

@@ -33,7 +33,7 @@ describe("stripeCustomer: what a retry and a race report", () => {
     const seen: CustomerCreatedInfo[] = [];
     const { errors, report } = await dispatch(
       {
-        ...stripeCustomer({ client: stripe, onCustomerCreated: (info) => void seen.push(info) }),
+        ...stripeCustomer({ stripe, onCustomerCreated: (info) => void seen.push(info) }),
         timeoutMs: 250,
         retry: quickRetry,
       },
@@ -52,7 +52,7 @@ describe("stripeCustomer: what a retry and a race report", () => {
     await stripe.customers.create({ email: alice.email!, metadata: { userId: alice.id } });
     const seen: CustomerCreatedInfo[] = [];
     await dispatch(
-      stripeCustomer({ client: stripe, onCustomerCreated: (info) => void seen.push(info) }),
+      stripeCustomer({ stripe, onCustomerCreated: (info) => void seen.push(info) }),
       "createUser",
       { user: alice },
     );
@@ -62,7 +62,7 @@ describe("stripeCustomer: what a retry and a race report", () => {
   it("puts Stripe's Retry-After on the error of a 429, in ms", async () => {
     emulator.fail({ times: 1, status: 429, headers: { "Retry-After": "2" } });
     const { errors } = await dispatch(
-      stripeCustomer({ client: stripeClient(emulator), reuseExisting: false }),
+      stripeCustomer({ stripe: stripeClient(emulator), reuseExisting: false }),
       "createUser",
       { user: alice },
     );
@@ -78,7 +78,7 @@ describe("stripeCustomer: what a retry and a race report", () => {
   it("never retries sooner than a 429's Retry-After: longer than maxDelayMs, it reports instead", async () => {
     emulator.fail({ times: 1, status: 429, headers: { "Retry-After": "1" } });
     const { errors, report } = await dispatch(
-      stripeCustomer({ client: stripeClient(emulator), reuseExisting: false }),
+      stripeCustomer({ stripe: stripeClient(emulator), reuseExisting: false }),
       "createUser",
       { user: alice },
       { retry: { retries: 3, minDelayMs: 10, maxDelayMs: 100 } },
@@ -93,7 +93,7 @@ describe("stripeCustomer: what a retry and a race report", () => {
     emulator.reset();
     emulator.fail({ times: 1, status: 429, headers: { "Retry-After": "1" } });
     const second = await dispatch(
-      stripeCustomer({ client: stripeClient(emulator), reuseExisting: false }),
+      stripeCustomer({ stripe: stripeClient(emulator), reuseExisting: false }),
       "createUser",
       { user: alice },
       { retry: { retries: 3, minDelayMs: 10, maxDelayMs: 2000 } },
@@ -106,7 +106,7 @@ describe("stripeCustomer: what a retry and a race report", () => {
   it("leaves retryAfterMs out when a 429 has no Retry-After", async () => {
     emulator.fail({ times: 1, status: 429 });
     const { errors } = await dispatch(
-      stripeCustomer({ client: stripeClient(emulator), reuseExisting: false }),
+      stripeCustomer({ stripe: stripeClient(emulator), reuseExisting: false }),
       "createUser",
       { user: alice },
     );
@@ -198,7 +198,7 @@ describe("stripeCustomer: two createUser for one user at once", () => {
     try {
       const seen: CustomerCreatedInfo[] = [];
       const recipe = stripeCustomer({
-        client: fake.stripe,
+        stripe: fake.stripe,
         onCustomerCreated: (info) => void seen.push(info),
       });
       const first = dispatch(recipe, "createUser", { user: alice }, { timeoutMs: 2000 });
@@ -221,7 +221,7 @@ describe("stripeCustomer: two createUser for one user at once", () => {
   it("gives up within the deadline when the first create never finishes", async () => {
     const fake = await slowStripe(60_000);
     try {
-      const recipe = stripeCustomer({ client: fake.stripe, reuseExisting: false });
+      const recipe = stripeCustomer({ stripe: fake.stripe, reuseExisting: false });
       void dispatch(recipe, "createUser", { user: alice }, { timeoutMs: 5000 });
       await new Promise((wake) => setTimeout(wake, 50));
       const started = performance.now();

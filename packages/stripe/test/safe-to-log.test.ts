@@ -24,7 +24,7 @@ const user = { ...users.alice, id: "user_victim", email: "victim@example.com" };
 const secrets = [user.email, KEY, "victim"];
 
 async function failure(stripe: Stripe = stripeClient(emulator)): Promise<RecipeError> {
-  const { errors } = await dispatch(stripeCustomer({ client: stripe }), "createUser", { user });
+  const { errors } = await dispatch(stripeCustomer({ stripe }), "createUser", { user });
   expect(errors).toHaveLength(1);
   return errors[0]!;
 }

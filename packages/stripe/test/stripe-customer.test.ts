@@ -28,7 +28,7 @@ beforeEach(async () => {
 afterAll(() => emulator.close());
 
 function recipe(options: Partial<StripeCustomerOptions> = {}) {
-  return stripeCustomer({ client: stripeClient(emulator), ...options });
+  return stripeCustomer({ stripe: stripeClient(emulator), ...options });
 }
 
 const alice = users.alice;
@@ -216,7 +216,7 @@ describe("createUser", () => {
     try {
       const stripe = stripeClient(lagging);
       await stripe.customers.create({ email: "alice@example.test" });
-      await dispatch(stripeCustomer({ client: stripe }), "createUser", { user: alice });
+      await dispatch(stripeCustomer({ stripe }), "createUser", { user: alice });
       expect(lagging.customers).toHaveLength(1);
     } finally {
       await lagging.close();
@@ -278,7 +278,7 @@ describe("createUser", () => {
   it("waits for search to catch up after an idempotency error, retrying", async () => {
     const lagging = await startStripeApi({ searchLagMs: 200 });
     try {
-      const r = stripeCustomer({ client: stripeClient(lagging) });
+      const r = stripeCustomer({ stripe: stripeClient(lagging) });
       await dispatch(r, "createUser", { user: users.noEmail });
       const { errors, report } = await dispatch(
         r,
@@ -386,7 +386,7 @@ describe("updateUser", () => {
   it("finds a customer that search has not indexed yet: an email change right after sign-up is not lost", async () => {
     const lagging = await startStripeApi({ searchLagMs: 60_000 });
     try {
-      const r = stripeCustomer({ client: stripeClient(lagging) });
+      const r = stripeCustomer({ stripe: stripeClient(lagging) });
       await dispatch(r, "createUser", { user: alice });
       const changed = { ...alice, email: "alice.h@example.test" };
       const { errors, report } = await dispatch(r, "updateUser", { user: changed });
@@ -408,10 +408,10 @@ describe("updateUser", () => {
     const lagging = await startStripeApi({ searchLagMs: 60_000 });
     try {
       const stripe = stripeClient(lagging);
-      await dispatch(stripeCustomer({ client: stripe }), "createUser", { user: alice });
+      await dispatch(stripeCustomer({ stripe }), "createUser", { user: alice });
       // Created after Alice's, so newer: the list (newest first) reads them before hers.
       for (let i = 0; i < 501; i++) await stripe.customers.create({ name: `Other ${i}` });
-      const { errors, report } = await dispatch(stripeCustomer({ client: stripe }), "updateUser", {
+      const { errors, report } = await dispatch(stripeCustomer({ stripe }), "updateUser", {
         user: { ...alice, email: "alice.h@example.test" },
       });
       expect(report.results[0]?.status).toBe("rejected");
@@ -595,7 +595,7 @@ describe("errors", () => {
 
   it("marks invalid request and authentication errors not retryable, and never quotes the key", async () => {
     const key = "sk_test_51HonestlyNotARealKey000000secret";
-    const wrong = stripeCustomer({ client: stripeClient(emulator, key) });
+    const wrong = stripeCustomer({ stripe: stripeClient(emulator, key) });
     const auth = await dispatch(wrong, "createUser", { user: alice }, { retry: quickRetry });
     expect(auth.errors).toHaveLength(1);
     expect(auth.errors[0]?.attempts).toBe(1);
@@ -634,34 +634,40 @@ describe("options", () => {
   it("throws a TypeError naming a missing or wrong option", () => {
     expect(() => stripeCustomer(undefined as unknown as StripeCustomerOptions)).toThrow(TypeError);
     expect(() => stripeCustomer({} as StripeCustomerOptions)).toThrow(
-      '[auth-recipes/stripe] option "client" is required',
+      '[auth-recipes/stripe] option "stripe" is required',
     );
-    expect(() => stripeCustomer({ client: {} as StripeCustomerOptions["client"] })).toThrow(
-      /option "client" must be a Stripe client/,
+    expect(() => stripeCustomer({ stripe: {} as StripeCustomerOptions["stripe"] })).toThrow(
+      /option "stripe" must be a Stripe client/,
     );
     const stripe = stripeClient(emulator);
     for (const name of ["customerParams", "onCustomerCreated", "getCustomerId"]) {
-      expect(() => stripeCustomer({ client: stripe, [name]: "x" })).toThrow(
+      expect(() => stripeCustomer({ stripe, [name]: "x" })).toThrow(
         new TypeError(`[auth-recipes/stripe] option "${name}" must be a function`),
       );
     }
-    expect(() => stripeCustomer({ client: stripe, reuseExisting: "yes" as never })).toThrow(
+    expect(() => stripeCustomer({ stripe, reuseExisting: "yes" as never })).toThrow(
       'option "reuseExisting" must be a boolean',
     );
-    expect(() => stripeCustomer({ client: stripe, on: [] })).toThrow(
+    expect(() => stripeCustomer({ stripe, on: [] })).toThrow(
       new TypeError(
         '[auth-recipes/stripe] option "on" must list at least one of createUser, updateUser',
       ),
     );
-    expect(() => stripeCustomer({ client: stripe, on: ["signIn"] as never })).toThrow(
+    expect(() => stripeCustomer({ stripe, on: ["signIn"] as never })).toThrow(
       'option "on" has an unknown event "signIn"; the events are createUser, updateUser',
     );
-    // The old names fail at configuration instead of being ignored.
-    expect(() => stripeCustomer({ stripe } as never)).toThrow(
-      'option "stripe" is not an option of stripeCustomer; the options are client, on,',
-    );
-    expect(() => stripeCustomer({ client: stripe, syncOnUpdate: false } as never)).toThrow(
+    // An old name fails at configuration instead of being ignored.
+    expect(() => stripeCustomer({ stripe, syncOnUpdate: false } as never)).toThrow(
       'option "syncOnUpdate" is not an option of stripeCustomer',
+    );
+  });
+
+  it("refuses `client`: the client is `stripe`, as Stripe's quick start names it", () => {
+    const stripe = stripeClient(emulator);
+    expect(() => stripeCustomer({ client: stripe } as never)).toThrow(
+      new TypeError(
+        '[auth-recipes/stripe] option "client" is not an option of stripeCustomer; the options are stripe, on, customerParams, onCustomerCreated, getCustomerId, reuseExisting, timeoutMs, retry',
+      ),
     );
   });
 });

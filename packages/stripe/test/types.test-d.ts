@@ -8,7 +8,7 @@ const stripe = new Stripe("sk_test_types");
 describe("stripeCustomer types", () => {
   it("takes the SDK's own types for its callbacks and returns a Recipe", () => {
     const recipe = stripeCustomer({
-      client: stripe,
+      stripe,
       on: ["createUser"],
       customerParams: async (user) => {
         expectTypeOf(user).toEqualTypeOf<AuthUser>();
@@ -32,12 +32,12 @@ describe("stripeCustomer types", () => {
 
   it("refuses what Stripe would refuse", () => {
     // @ts-expect-error: not a create parameter
-    stripeCustomer({ client: stripe, customerParams: () => ({ emial: "x" }) });
+    stripeCustomer({ stripe, customerParams: () => ({ emial: "x" }) });
     // @ts-expect-error: the client is required
     stripeCustomer({});
     // @ts-expect-error: only createUser and updateUser
-    stripeCustomer({ client: stripe, on: ["signIn"] });
+    stripeCustomer({ stripe, on: ["signIn"] });
     // @ts-expect-error: getCustomerId returns an id, not a customer
-    stripeCustomer({ client: stripe, getCustomerId: () => ({ id: "cus_1" }) });
+    stripeCustomer({ stripe, getCustomerId: () => ({ id: "cus_1" }) });
   });
 });

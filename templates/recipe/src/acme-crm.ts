@@ -3,9 +3,10 @@ import { checkOptions, configError, usableUserId, withRecipeOptions } from "@aut
 import { AcmeCrmError } from "./errors.ts";
 
 // Options follow the one naming rule of every recipe (CONTRIBUTING.md, "Options"): a service SDK's
-// client object is taken as `client` (`acmeCrm({ client: new AcmeCrm(key) })`), the auth events to act
-// on are chosen with `on` by next-auth's event names, and checkOptions refuses any other key. Acme CRM
-// has no SDK, so this recipe takes its HTTP API's base URL and key instead of a client.
+// client object is taken under the name that SDK's own quick start gives the instance, so its setup
+// pastes as a shorthand (`const acme = new AcmeCrm(key)`, then `acmeCrm({ acme })`), the auth events to
+// act on are chosen with `on` by next-auth's event names, and checkOptions refuses any other key. Acme
+// CRM has no SDK, so this recipe takes its HTTP API's base URL and key instead of a client.
 
 /** Options for {@link acmeCrm}. */
 export interface AcmeCrmOptions {

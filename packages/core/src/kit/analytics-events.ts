@@ -100,7 +100,7 @@ function loose(value: unknown): Loose | undefined {
  *
  * @example
  * ```ts
- * segmentTracking({ client, traits: (user) => ({ ...defaultTraits(user), plan: "free" }) });
+ * segmentTracking({ analytics, traits: (user) => ({ ...defaultTraits(user), plan: "free" }) });
  * ```
  */
 export function defaultTraits(user: AuthUser): Record<string, unknown> {
