@@ -186,7 +186,10 @@ describe("queue mode: the onboarding tips email, and deleting an account", () =>
     const said = (await deleted.textContent()) ?? "";
     expect(Date.now() - signedUpAt).toBeLessThan(TIPS_MS); // deleted before the email was due
     const removed = Number(/(\d+) recipe job\(s\) about you were removed/.exec(said)?.[1]);
-    expect(removed).toBeGreaterThanOrEqual(before.length);
+    // A job a worker is still running when the wait runs out (a busy machine) is said as such, and
+    // finishes before it goes: every job seen before is one or the other.
+    const active = Number(/; (\d+) still running will finish first/.exec(said)?.[1] ?? 0);
+    expect(removed + active, said).toBeGreaterThanOrEqual(before.length);
     expect(said).toContain("tips email");
     // The page that says so no longer shows the deleted account as signed in (nor its address).
     await page.getByRole("heading", { name: "Your account is deleted" }).waitFor();

@@ -54,9 +54,9 @@ function quoted(key: string): string {
 /**
  * Checks a recipe's options at construction, with one message per kind of mistake, all prefixed
  * `[auth-recipes/<pkg>]`: options that are not an object (`options must be an object: { <required> }`,
- * a `TypeError`), a key that is no option of the factory (`option "<key>" is not an option of
- * <factory>; the options are …`, a `TypeError`: a misspelt or renamed option fails here rather than
- * being ignored), a required option missing (`option "<name>" is required`, see `requiredOption`), a
+ * a `TypeError`), a key that is no option of the factory
+ * (`option "<key>" is not an option of <factory>; the options are …`, a `TypeError`: a misspelt or
+ * renamed option fails here rather than being ignored), a required option missing (`option "<name>" is required`, see `requiredOption`), a
  * value of the wrong type or shape (`option "<name>" must be <is>`, a `TypeError`) and a value out of
  * range (`option "<name>" must be <what>`, a `RangeError`). A recipe keeps its own checks for what a
  * rule cannot say, after this one.
