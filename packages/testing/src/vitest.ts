@@ -1,14 +1,16 @@
 import { prefixed } from "@auth-recipes/core/kit";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformanceChecks } from "./conformance/checks.ts";
 import type { RecipeTestConfig } from "./conformance/config.ts";
 import { hostOf } from "./conformance/host.ts";
+import { checkManifestEvents } from "./conformance/manifest-events.ts";
 import type { Emulator } from "./emulator/types.ts";
 
 /**
  * Registers the recipe conformance suite with Vitest: call it at the top level of a recipe's test file.
  * It starts the emulator once (`beforeAll`), closes it after (`afterAll`), and runs each check of
- * {@link conformanceChecks} as its own test, the emulator reset before each, under
+ * {@link conformanceChecks} as its own test, the emulator reset before each, and checks that the recipe
+ * handles by default the events its package's `"auth-recipes"` manifest lists (when it has one), under
  * `<name> on <host>: recipe conformance` (the host is next-auth unless `config.host` says otherwise).
  *
  * @example
@@ -55,6 +57,15 @@ export function testRecipe<E extends Emulator, O extends object>(
         testTimeoutMs,
       );
     }
+    it(
+      "handles by default the events its package's manifest lists",
+      async () => {
+        if (!emulator) throw new Error(prefixed("testing", "the emulator did not start"));
+        const testFile = expect.getState().testPath;
+        if (testFile) await checkManifestEvents(config, emulator, testFile);
+      },
+      testTimeoutMs,
+    );
   });
 }
 
