@@ -289,9 +289,20 @@ async function followSteps(name, steps, state, env, app, print) {
 }
 
 async function startEmulators(command, state, env) {
-  const ports = Object.fromEntries(
-    ["SMTP", "SLACK", "STRIPE", "SEGMENT", "INBOX"].map((s) => [`AUTH_RECIPES_${s}_PORT`, "0"]),
-  );
+  // Every port the installed bin reads from the environment, as its own --help lists them: the two
+  // pages run at once, so none may be left on its default.
+  const help = await run("bash", ["-c", `${command} --help`], {
+    cwd: state.cwd,
+    env,
+    timeoutMs: 60_000,
+    name: "emulators --help",
+    stdoutOnly: true,
+  });
+  const portVariables = [...new Set(help.match(/\bAUTH_RECIPES_[A-Z0-9_]+_PORT\b/g) ?? [])];
+  if (portVariables.length < 2) {
+    throw new Error(`the emulators' --help lists no port variables:\n${help}`);
+  }
+  const ports = Object.fromEntries(portVariables.map((name) => [name, "0"]));
   const child = startDetached(command, {
     cwd: state.cwd,
     env: { ...env, ...ports },

@@ -47,6 +47,13 @@ export function usage(
   defaults: UsageDefaults,
 ): string {
   const inbox = `http://${defaults.host}:${defaults.ports.inbox}/_inbox`;
+  const ports = portSettings(services, defaults);
+  // As wide as the longest entry of the list, so a long service title keeps the columns apart.
+  const flagWidth = Math.max(22, ...ports.map((port) => `--${port.flag} <n>`.length));
+  const titleWidth = Math.max(20, ...ports.map((port) => `${port.title} port`.length));
+  const envWidth = Math.max(30, ...ports.map((port) => port.env.length + 1));
+  const row = (flag: string, title: string, env: string, value: string | number) =>
+    `  ${column(flag, flagWidth)} ${column(title, titleWidth)} ${column(env, envWidth)} default ${value}`;
   return `Usage: auth-recipes-emulators [options]
 
 Starts local emulators of ${services.map(({ title }) => title).join(", ")} on ${defaults.host},
@@ -56,14 +63,9 @@ prints the environment variables that point an app at them, and serves what each
 Stop with Ctrl-C (SIGINT) or SIGTERM.
 
 Options (each also read from the environment variable shown; a flag wins):
-${portSettings(services, defaults)
-  .map(
-    (port) =>
-      `  ${column(`--${port.flag} <n>`, 22)} ${column(`${port.title} port`, 20)} ${column(port.env, 30)} default ${port.default}`,
-  )
-  .join("\n")}
-  ${column("--host <address>", 22)} ${column("listen address", 20)} ${column("AUTH_RECIPES_HOST", 30)} default ${defaults.host}
-  --json                 print one JSON line ({ env, inbox }) instead of KEY=value lines
-  -h, --help             show this help
+${ports.map((port) => row(`--${port.flag} <n>`, `${port.title} port`, port.env, port.default)).join("\n")}
+${row("--host <address>", "listen address", "AUTH_RECIPES_HOST", defaults.host)}
+  ${column("--json", flagWidth)} print one JSON line ({ env, inbox }) instead of KEY=value lines
+  ${column("-h, --help", flagWidth)} show this help
 Port 0 picks a free port (the output says which).`;
 }
