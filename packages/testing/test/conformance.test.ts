@@ -287,7 +287,7 @@ describe("hosts", () => {
     expect(host.handedOver).toBe(host.dispatches);
   });
 
-  it("defaults to next-auth through dispatchEvent", async () => {
+  it("defaults to next-auth", async () => {
     expect(nextAuthHost.name).toBe("next-auth");
     await checkDelivery(webhookConfig({}, { host: nextAuthHost }), hooks);
     expect(hooks.deliveries).toHaveLength(1);
