@@ -1,12 +1,12 @@
-// The conformance host's own behaviour (conformance.test.ts runs the shared suite through it): its
-// signature is testRecipe's, and a sign-in's provider and newness come from better-auth's request.
+// The conformance host's own behaviour (conformance.test.ts runs the shared suite through it): it is
+// testRecipe's RecipeHost, and a sign-in's provider and newness come from better-auth's request.
 import { segmentTracking } from "@auth-recipes/segment";
 import {
-  type DispatchedEvent,
   defaultMessage,
-  type dispatchEvent,
+  dispatchThrough,
   type Emulators,
   events as nextAuth,
+  type RecipeHost,
   startEmulators,
   users,
 } from "@auth-recipes/testing";
@@ -14,14 +14,8 @@ import { Analytics } from "@segment/analytics-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { betterAuthHost } from "../src/testing.ts";
 
-// The host option of testRecipe takes dispatchEvent's signature and result: this must type-check.
-const host: { name: string; dispatch: typeof dispatchEvent } = betterAuthHost();
-const _result: Promise<DispatchedEvent> = host.dispatch(
-  [],
-  "createUser",
-  defaultMessage("createUser"),
-);
-void _result.catch(() => {});
+// The host option of testRecipe takes a RecipeHost: this must type-check.
+const host: RecipeHost = betterAuthHost();
 
 let emulators: Emulators;
 beforeAll(async () => {
@@ -43,9 +37,9 @@ const segment = () =>
 describe("betterAuthHost(): what better-auth adds to a sign-in", () => {
   it("an OAuth signIn of an existing user is not new; a sign-in outside a request names no provider", async () => {
     const recipe = segment();
-    await host.dispatch([recipe], "signIn", defaultMessage("signIn", users.bob) as never);
+    await dispatchThrough(host, [recipe], "signIn", defaultMessage("signIn", users.bob) as never);
     emulators.reset();
-    const { report } = await host.dispatch([recipe], "signIn", {
+    const { report } = await dispatchThrough(host, [recipe], "signIn", {
       ...(defaultMessage("signIn", users.bob) as object),
       isNewUser: false,
     } as never);
@@ -57,7 +51,7 @@ describe("betterAuthHost(): what better-auth adds to a sign-in", () => {
     // next-auth's credentials sign-in has no adapter user; better-auth's session made outside a
     // request says neither the provider nor whether the user is new, so Segment gets no properties.
     emulators.reset();
-    await host.dispatch([recipe], "signIn", nextAuth.signInCredentials(users.bob) as never);
+    await dispatchThrough(host, [recipe], "signIn", nextAuth.signInCredentials(users.bob) as never);
     await expect
       .poll(() => emulators.segment.messages.map((m) => [m.event, m.properties]))
       .toEqual([["Signed In", {}]]);

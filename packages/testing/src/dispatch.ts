@@ -1,28 +1,34 @@
-import {
-  type ComposeOptions,
-  composeEvents,
-  type DispatchReport,
-  type EventMessages,
-  type EventName,
-  type RecipeError,
-  type RecipeInput,
-} from "@auth-recipes/core";
+import type { ComposeOptions, EventMessages, EventName, RecipeInput } from "@auth-recipes/core";
 import { prefixed } from "@auth-recipes/core/kit";
+import { nextAuthHost, type RecipeHost } from "./conformance/host.ts";
+import { type DispatchedEvent, recordDispatch, reportedNothing } from "./record-dispatch.ts";
 
 /**
- * What {@link dispatchEvent} saw core report for one event; a `RecipeHost` (next-auth's, better-auth's
- * or your own) reports the same.
+ * Runs one event through the recipes on a host (`nextAuthHost`, better-auth's `betterAuthHost()` or
+ * your own `RecipeHost`) and returns what core reported: the dispatch report, every error and how long
+ * the library waited. Your own `onError` and `onSettled`, if given, are still called; with `waitUntil`
+ * it still waits for the report.
+ *
+ * @example
+ * ```ts
+ * import { betterAuthHost } from "@auth-recipes/better-auth/testing";
+ *
+ * const { report } = await dispatchThrough(betterAuthHost(), [recipe], "signIn", defaultMessage("signIn"));
+ * expect(report.results[0]?.status).toBe("fulfilled");
+ * ```
  */
-export interface DispatchedEvent {
-  /** The dispatch report: one result per handler, in recipe order. */
-  report: DispatchReport;
-  /** Every `RecipeError` that reached `onError`, in the order they arrived. */
-  errors: RecipeError[];
-  /**
-   * How long the auth library waited for the recipes, in ms: under next-auth, from the call to the composed
-   * callback's resolution; under better-auth, its operation (the hook runs inside it).
-   */
-  durationMs: number;
+export async function dispatchThrough<E extends EventName>(
+  host: RecipeHost,
+  recipes: readonly RecipeInput[],
+  event: E,
+  message: EventMessages[E],
+  options: ComposeOptions = {},
+): Promise<DispatchedEvent> {
+  const recording = recordDispatch(options);
+  const { durationMs } = await host.dispatch(recipes, event, message, recording.options);
+  const dispatched = await recording.result(durationMs);
+  if (!dispatched) throw new Error(prefixed("testing", reportedNothing(host.name, event)));
+  return dispatched;
 }
 
 /**
@@ -36,40 +42,11 @@ export interface DispatchedEvent {
  * expect(slack.channel("signups")).toHaveLength(1);
  * ```
  */
-export async function dispatchEvent<E extends EventName>(
+export function dispatchEvent<E extends EventName>(
   recipes: readonly RecipeInput[],
   event: E,
   message: EventMessages[E],
   options: ComposeOptions = {},
 ): Promise<DispatchedEvent> {
-  const errors: RecipeError[] = [];
-  let report: DispatchReport | undefined;
-  let handedOver: Promise<unknown> | undefined;
-  const { waitUntil } = options;
-  const composed = composeEvents(recipes, {
-    ...options,
-    waitUntil:
-      waitUntil &&
-      ((promise) => {
-        handedOver = promise;
-        return waitUntil(promise);
-      }),
-    onError: (error) => {
-      errors.push(error);
-      return options.onError?.(error);
-    },
-    onSettled: (settled) => {
-      report = settled;
-      return options.onSettled?.(settled);
-    },
-  });
-  const callback = composed[event] as ((message: EventMessages[E]) => Promise<void>) | undefined;
-  if (!callback) throw new TypeError(prefixed("testing", `no recipe handles ${event}`));
-  const started = performance.now();
-  await callback(message);
-  const durationMs = performance.now() - started;
-  // With waitUntil the callback resolves before the handlers settle: wait for what it handed over.
-  await handedOver;
-  if (!report) throw new Error(prefixed("testing", "composeEvents reported nothing"));
-  return { report, errors, durationMs };
+  return dispatchThrough(nextAuthHost, recipes, event, message, options);
 }

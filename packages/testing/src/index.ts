@@ -34,8 +34,8 @@ export {
   runDelayedJobs,
   type SkipDuration,
 } from "./delayed-jobs.ts";
-// Dispatching events as next-auth does.
-export { type DispatchedEvent, dispatchEvent } from "./dispatch.ts";
+// Dispatching events as next-auth (or another host) does.
+export { dispatchEvent, dispatchThrough } from "./dispatch.ts";
 export type { ServiceDefaults, ServiceEmulator } from "./emulator/service.ts";
 // The emulator base.
 export type {
@@ -77,6 +77,8 @@ export type {
   PostHogEmulator,
   PostHogEvent,
 } from "./posthog/types.ts";
+// What a dispatch through a host reported.
+export type { DispatchedEvent } from "./record-dispatch.ts";
 // A real redis-server, for tests of durable dispatch.
 export { type RedisServer, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
 // The emulators, alone and together.

@@ -13,8 +13,15 @@ import {
   checkUpstreamFailure,
   conformanceChecks,
   nextAuthHost,
+  type RecipeHost,
 } from "../src/index.ts";
-import { errorLosingHost, idleHost, waitUntilHost } from "./support/hosts.ts";
+import {
+  errorLosingHost,
+  idleHost,
+  optionsLosingHost,
+  waitUntilHost,
+  waitUntilLosingHost,
+} from "./support/hosts.ts";
 import { startWebhookEmulator, type WebhookEmulator } from "./support/webhook.ts";
 import { webhookConfig } from "./support/webhook-config.ts";
 
@@ -280,7 +287,7 @@ describe("hosts", () => {
     expect(host.handedOver).toBe(host.dispatches);
   });
 
-  it("defaults to next-auth through dispatchEvent", async () => {
+  it("defaults to next-auth", async () => {
     expect(nextAuthHost.name).toBe("next-auth");
     await checkDelivery(webhookConfig({}, { host: nextAuthHost }), hooks);
     expect(hooks.deliveries).toHaveLength(1);
@@ -306,6 +313,31 @@ describe("hosts", () => {
     await expect(checkDelivery(webhookConfig({}, { host: throwing }), hooks)).rejects.toThrow(
       "the throwing host threw dispatching signIn: Error: no adapter",
     );
+  });
+
+  it("fails a check at once, naming the host and what it must do, when the host loses the options", async () => {
+    for (const host of [optionsLosingHost, waitUntilLosingHost]) {
+      const started = performance.now();
+      const failure = checkDelivery(webhookConfig({}, { host }), hooks);
+      await expect(failure).rejects.toBeInstanceOf(ConformanceError);
+      await expect(failure).rejects.toThrow(
+        `the ${host.name} host reported nothing for signIn: a host passes the options its dispatch receives to its library unchanged`,
+      );
+      // Not a hang: the suite does not wait for a report that cannot come.
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  it("fails a check, naming the host, when the host resolves without a durationMs", async () => {
+    const timeless = {
+      name: "timeless",
+      dispatch: async (...args: Parameters<RecipeHost["dispatch"]>) => {
+        await nextAuthHost.dispatch(...args);
+      },
+    };
+    await expect(
+      checkDelivery(webhookConfig({}, { host: timeless as never }), hooks),
+    ).rejects.toThrow("the timeless host resolved without a durationMs for signIn");
   });
 
   it("refuses a host without a name or a dispatch function, at configuration time", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dispatchEvent, events, users } from "../src/index.ts";
+import { dispatchEvent, dispatchThrough, events, nextAuthHost, users } from "../src/index.ts";
 
 describe("dispatchEvent", () => {
   it("returns the report and every error, and still calls the caller's callbacks", async () => {
@@ -59,5 +59,50 @@ describe("dispatchEvent", () => {
         events.signOutWithToken(users.alice),
       ),
     ).rejects.toThrowError("[auth-recipes/testing] no recipe handles signOut");
+  });
+});
+
+describe("dispatchThrough", () => {
+  const recipe = { name: "ok", events: { createUser: async () => {} } };
+
+  it("records through the options the host passes on, and keeps the host's durationMs", async () => {
+    const seen: unknown[] = [];
+    const { report, errors, durationMs } = await dispatchThrough(
+      {
+        name: "slow-start",
+        async dispatch(recipes, event, message, options) {
+          seen.push(options);
+          // Setup the library does before the sign-in, not part of what the sign-in waits for.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          return nextAuthHost.dispatch(recipes, event, message, options);
+        },
+      },
+      [recipe],
+      "createUser",
+      events.createUser(users.alice),
+    );
+    expect(report.results.map((r) => r.status)).toEqual(["fulfilled"]);
+    expect(errors).toEqual([]);
+    expect(durationMs).toBeLessThan(150);
+    expect(seen[0]).toMatchObject({
+      onError: expect.any(Function),
+      onSettled: expect.any(Function),
+    });
+  });
+
+  it("throws, naming the host, when the host loses the options", async () => {
+    await expect(
+      dispatchThrough(
+        {
+          name: "forgetful",
+          dispatch: (recipes, event, message) => nextAuthHost.dispatch(recipes, event, message, {}),
+        },
+        [recipe],
+        "createUser",
+        events.createUser(users.alice),
+      ),
+    ).rejects.toThrowError(
+      "[auth-recipes/testing] the forgetful host reported nothing for createUser",
+    );
   });
 });

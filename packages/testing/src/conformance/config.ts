@@ -67,7 +67,7 @@ export interface RecipeTestConfig<E extends Emulator = Emulator, O extends objec
   /**
    * The auth library the checks dispatch through, named in the test titles: run the suite once per
    * host a recipe supports (`@auth-recipes/better-auth` provides a better-auth host).
-   * @default nextAuthHost (next-auth, through {@link dispatchEvent})
+   * @default nextAuthHost (next-auth: the composed callback, awaited)
    */
   host?: RecipeHost;
 }

@@ -9,8 +9,8 @@ import {
   type RecipeError,
 } from "@auth-recipes/core";
 import { prefixed } from "@auth-recipes/core/kit";
-import type { DispatchedEvent } from "../dispatch.ts";
 import type { Emulator } from "../emulator/types.ts";
+import { recordDispatch, reportedNothing } from "../record-dispatch.ts";
 import type { RecipeTestConfig } from "./config.ts";
 import { describeError, fail } from "./errors.ts";
 import { hostOf, type RecipeHost } from "./host.ts";
@@ -79,7 +79,8 @@ export interface Dispatched {
 
 /**
  * Dispatches one event to the recipe alone (with `retry` in place of its own, if given) through the
- * config's host, failing the check (naming the host) when the host throws or reports nothing.
+ * config's host, recording what core reports through the options the host passes on; fails the check
+ * (naming the host) when the host throws, reports nothing or resolves without a `durationMs`.
  */
 export async function dispatch(
   config: { host?: RecipeHost | undefined },
@@ -89,20 +90,27 @@ export async function dispatch(
   retry?: Recipe["retry"],
 ): Promise<Dispatched> {
   const host = hostOf(config);
-  let dispatched: DispatchedEvent;
+  const recording = recordDispatch();
+  let durationMs: unknown;
   try {
-    dispatched = await host.dispatch(
+    const ran: { durationMs?: unknown } | undefined = await host.dispatch(
       [retry === undefined ? recipe : { ...recipe, retry }],
       event,
       message as never,
+      recording.options,
     );
+    // Read inside the try: a host may resolve with anything, even a value whose getter throws.
+    durationMs = ran?.durationMs;
   } catch (error) {
     fail(`the ${host.name} host threw dispatching ${event}: ${describeError(error)}`);
   }
-  const result = dispatched?.report?.results?.[0];
-  if (!result) fail(`the ${host.name} host reported nothing for ${event}`);
-  if (!Array.isArray(dispatched.errors)) {
-    fail(`the ${host.name} host reported no errors array for ${event}`);
+  const dispatched = await recording.result(durationMs as number);
+  const result = dispatched?.report.results[0];
+  if (!dispatched || !result) fail(reportedNothing(host.name, event));
+  if (typeof durationMs !== "number" || !(durationMs >= 0)) {
+    fail(
+      `the ${host.name} host resolved without a durationMs for ${event}: resolve with { durationMs }, how long the library made the sign-in wait`,
+    );
   }
-  return { event, message, result, errors: dispatched.errors, ms: dispatched.durationMs };
+  return { event, message, result, errors: dispatched.errors, ms: durationMs };
 }
