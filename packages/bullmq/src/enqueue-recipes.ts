@@ -13,7 +13,7 @@ import { EnqueueError } from "./enqueue-error.ts";
 import { checkFallback, type InlineFallbackOptions } from "./fallback.ts";
 import { runInline } from "./inline.ts";
 import { checkRecipeNames, jobName, type RecipeJobData, recipeJobId } from "./job.ts";
-import { checkStoredFields, withoutSecrets } from "./secrets.ts";
+import { allowedCopy, checkStoredFields, storedPaths } from "./secrets.ts";
 import { addIndexed } from "./user-index.ts";
 import { encodeMessage } from "./wire.ts";
 
@@ -154,7 +154,7 @@ export function enqueueRecipes(
   const fallback = checkFallback(options.fallback);
   const enqueueTimeoutMs = (options.enqueueTimeoutMs as number | undefined) ?? 1_000;
   const dedupeWindowMs = (options.dedupeWindowMs as number | undefined) ?? 86_400_000;
-  const storedFields = checkStoredFields(PKG, options.storedFields);
+  const storedFields = storedPaths(checkStoredFields(PKG, options.storedFields));
   const timeoutMs = options.timeoutMs as number | undefined;
   // The same validation and the same events as composeEvents: a typo fails here, not in a worker.
   const routes = resolveRoutes(recipes, fallback || {});
@@ -177,7 +177,7 @@ export function enqueueRecipes(
       try {
         // Built inside the try: a message that cannot be stored (too deep, a getter that throws) or a
         // dispatch id that cannot be encoded falls back like a queue that cannot be reached.
-        const stored = encodeMessage(withoutSecrets(message, storedFields));
+        const stored = encodeMessage(allowedCopy(message, storedFields));
         const jobs = names.map((recipe) => {
           const data: RecipeJobData = {
             event,

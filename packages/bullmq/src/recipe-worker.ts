@@ -181,11 +181,15 @@ export function startRecipeWorker(
   const routeOf = (data: RecipeJobData): Route | undefined =>
     byEvent[data.event].find((route) => route.recipe === data.recipe);
 
-  let giveUp: ((error: Error) => void) | undefined;
-  const closing = new Promise<never>((_, reject) => {
-    giveUp = reject;
-  });
-  closing.catch(() => {});
+  // The running jobs' give-up callbacks, for close(). A Set a job leaves when it ends, not a race
+  // against one pending `closing` promise: each race would leave a reaction on that promise, kept until
+  // the worker closes, a few hundred bytes and one more object to trace per job ever run.
+  const running = new Set<(error: Error) => void>();
+  let gaveUp: Error | undefined;
+  const giveUp = (error: Error) => {
+    gaveUp = error;
+    for (const stop of running) stop(error);
+  };
 
   /**
    * The job's route, message and trace context, or a refused route: whatever fails before the handler
@@ -236,9 +240,20 @@ export function startRecipeWorker(
       onError: (error) => (givenUp ? undefined : onError(error)),
       ...(onSettled ? { onSettled: (report) => (givenUp ? undefined : onSettled(report)) } : {}),
     });
-    const outcome = await Promise.race([run, closing]).catch((error: unknown) => {
-      givenUp = true;
-      throw error;
+    const outcome = await new Promise<Awaited<typeof run>>((resolve, reject) => {
+      const stop = (error: Error) => {
+        givenUp = true;
+        running.delete(stop);
+        reject(error);
+      };
+      // A job that starts after close() gave up is given up at once, as the running ones were.
+      if (gaveUp) return stop(gaveUp);
+      running.add(stop);
+      // runHandler never rejects.
+      void run.then((value) => {
+        running.delete(stop);
+        resolve(value);
+      });
     });
     if (outcome.status === "retry") {
       throw new RetryableAttempt(
@@ -287,7 +302,7 @@ export function startRecipeWorker(
         const timer =
           closeTimeoutMs <= MAX_TIMER_MS
             ? setTimeout(
-                () => giveUp?.(new ClosingAttempt("the worker closed before the handler finished")),
+                () => giveUp(new ClosingAttempt("the worker closed before the handler finished")),
                 closeTimeoutMs,
               )
             : undefined;
